@@ -1,0 +1,1 @@
+"""Extraction: spaCy Doc -> entities and facts with evidence (see kg.extract.article)."""

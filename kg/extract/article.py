@@ -1,0 +1,71 @@
+"""One article: paragraphs → spaCy Docs → :class:`kg.model.ArticleResult`.
+
+Extraction works paragraph by paragraph (so very large files never need one
+huge Doc), headline last, so that headline words are read with the names the
+body establishes. Nothing here changes the Docs.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Iterator
+
+from kg.extract.context import ArticleTable, Paragraph
+from kg.extract.events import find_events
+from kg.extract.mentions import find_mentions
+from kg.extract.offices import find_offices
+from kg.extract.policies import find_policies
+from kg.model import ArticleResult, Document, EVENT, POLICY_TYPES
+
+# Extraction logic version: part of the incremental cache key.
+EXTRACTOR_VERSION = "1"
+MAX_PARAGRAPH_CHARS = 20000
+
+
+def paragraphs(document: Document) -> Iterator[tuple[int, str]]:
+    """(offset, text) of each paragraph; over-long ones are cut at sentence ends."""
+    text = document.text
+    for m in re.finditer(r"[^\n]+", text):
+        start, chunk = m.start(), m.group(0)
+        while len(chunk) > MAX_PARAGRAPH_CHARS:
+            cut = max(chunk.rfind(". ", 0, MAX_PARAGRAPH_CHARS), chunk.rfind("\n", 0, MAX_PARAGRAPH_CHARS))
+            cut = cut + 1 if cut > 0 else MAX_PARAGRAPH_CHARS
+            yield start, chunk[:cut]
+            start, chunk = start + cut, chunk[cut:]
+        if chunk.strip():
+            yield start, chunk
+
+
+def extract_article(document: Document, docs: Iterable[tuple[int, object]]) -> ArticleResult:
+    """Entities and facts of one article from its parsed paragraphs ((offset, Doc) pairs)."""
+    table = ArticleTable(document)
+    headline: list[tuple[int, object]] = []
+    body: list[Paragraph] = []
+    tokens = 0
+    title_len = len(document.title) if document.title else -1
+    for offset, doc in docs:
+        tokens += len(doc)
+        if offset == 0 and len(doc.text) == title_len:
+            headline.append((offset, doc))
+            continue
+        par = Paragraph(doc=doc, offset=offset, table=table, article_date=document.date)
+        find_mentions(par)
+        body.append(par)
+    name_tokens = {
+        tok for ent in table.entities.values() if ent.type == "Person" for form in ent.forms for tok in form.split()
+    }
+    pars = body
+    for offset, doc in headline:
+        par = Paragraph(doc=doc, offset=offset, table=table, article_date=document.date, is_headline=True)
+        find_mentions(par, name_tokens)
+        pars = [par] + body
+    state: dict = {}
+    for par in pars:
+        find_offices(par)
+        find_policies(par)
+        find_events(par, state)
+    used = {f.subject for f in table.facts} | {f.obj for f in table.facts if isinstance(f.obj, str)}
+    entities = [
+        e for e in table.entities.values()
+        if e.local_id in used or (e.forms and e.type not in (EVENT, *POLICY_TYPES))
+    ]
+    return ArticleResult(document=document, entities=entities, facts=table.facts, tokens=tokens)

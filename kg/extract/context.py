@@ -1,0 +1,115 @@
+"""The per-article entity table and the per-paragraph view the rules share."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kg.model import COUNTRY, PERSON, OFFICIAL, Document, Entity, Evidence, Fact, Literal
+
+PRONOUNS = {"he", "she", "him", "her", "his"}
+
+
+def base(token) -> str:
+    """A cheap lemma for trigger words (the lemmatizer is not loaded): lower case, plural dropped."""
+    w = token.lower_ if hasattr(token, "lower_") else str(token).lower()
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 4 and w.endswith(("ches", "shes", "xes", "sses")):
+        return w[:-2]
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+class ArticleTable:
+    """Entities of one article, merged by key (countries, goods) or by exact name."""
+
+    def __init__(self, document: Document):
+        self.document = document
+        self.entities: dict[str, Entity] = {}
+        self._by_key: dict[tuple[str, str], str] = {}
+        self.facts: list[Fact] = []
+        self._fact_keys: set = set()
+        self.country_counts: dict[str, int] = {}
+
+    def add(self, type_: str, name: str, surface: str, span: tuple[int, int],
+            key: str | None = None, vote: str | None = None) -> str:
+        group = "agent" if type_ in (PERSON, OFFICIAL) else type_
+        k = (group, key or name)
+        lid = self._by_key.get(k)
+        if lid is None:
+            lid = f"e{len(self.entities)}"
+            self._by_key[k] = lid
+            self.entities[lid] = Entity(local_id=lid, type=type_, name=name, key=key)
+        ent = self.entities[lid]
+        ent.forms.add(surface)
+        ent.spans.append(span)
+        ent.vote(vote or type_)
+        if type_ == COUNTRY and key:
+            self.country_counts[key] = self.country_counts.get(key, 0) + 1
+        return lid
+
+    def new(self, type_: str, name: str, span: tuple[int, int]) -> str:
+        """A fresh entity that is never merged by name (policies, events)."""
+        lid = f"e{len(self.entities)}"
+        self.entities[lid] = Entity(local_id=lid, type=type_, name=name, forms={name}, spans=[span])
+        return lid
+
+    def fact(self, subject: str, predicate: str, obj: str | Literal, evidence: Evidence) -> None:
+        if subject == obj:
+            return
+        key = (subject, predicate, obj, evidence.start)
+        if key in self._fact_keys:
+            return
+        self._fact_keys.add(key)
+        self.facts.append(Fact(subject, predicate, obj, evidence))
+
+    def top_countries(self, n: int = 2) -> list[str]:
+        ranked = sorted(self.country_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [self._by_key[(COUNTRY, code)] for code, _ in ranked[:n]]
+
+
+@dataclass
+class Paragraph:
+    """One paragraph's Doc with the entity found at each token."""
+
+    doc: object                     # spacy Doc
+    offset: int                     # of the paragraph in the article text
+    table: ArticleTable
+    article_date: str | None
+    is_headline: bool = False
+    tok_ent: dict[int, str] = field(default_factory=dict)      # token index -> local id
+    persons: list[tuple[int, str]] = field(default_factory=list)  # (token index, local id), in order
+
+    def evidence(self, token) -> Evidence:
+        sent = token.sent
+        return Evidence(
+            doc_id=self.table.document.doc_id,
+            sentence=sent.text.strip(),
+            start=self.offset + sent.start_char,
+            end=self.offset + sent.end_char,
+        )
+
+    def entity_at(self, token) -> str | None:
+        return self.tok_ent.get(token.i)
+
+    def type_of(self, lid: str | None) -> str | None:
+        return self.table.entities[lid].type if lid else None
+
+    def person_before(self, i: int) -> str | None:
+        """The nearest person mentioned before token i in this paragraph."""
+        best = None
+        for idx, lid in self.persons:
+            if idx < i:
+                best = lid
+            else:
+                break
+        return best
+
+    def agent_at(self, token) -> str | None:
+        """The entity a token stands for, resolving he/she to the nearest person before it."""
+        lid = self.tok_ent.get(token.i)
+        if lid:
+            return lid
+        if token.lower_ in PRONOUNS:
+            return self.person_before(token.i)
+        return None

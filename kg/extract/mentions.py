@@ -1,0 +1,163 @@
+"""Mentions: the entities a paragraph names (people, countries, organizations, goods).
+
+Countries come from the closed tables (names, aliases, demonyms, capitals),
+never from the NER label alone; people and organizations come from the
+statistical NER, cleaned of titles, possessives and headline words.
+"""
+from __future__ import annotations
+
+import re
+
+from kg.extract.context import Paragraph
+from kg.lexicon import lexicon, norm_title
+from kg.model import COMMODITY, COUNTRY, ORGANIZATION, PERSON
+from kg.textutil import strip_possessive
+
+# Heads that make a compound "X <head>" a use of the good, not a thing of its own
+# ("semiconductor production" is an industry; "critical mineral exports" are minerals).
+TRADE_HEADS = {
+    "export", "exports", "import", "imports", "supply", "supplies", "shipment", "shipments",
+    "sale", "sales", "trade", "price", "prices", "smuggling", "trafficking", "purchase",
+    "purchases", "stockpile", "stockpiles", "output", "market", "markets", "deliveries",
+    "delivery", "flow", "flows", "quota", "quotas", "tariff", "tariffs", "duties", "ban",
+}
+_POSSESSIVE = ("'s", "’s", "'", "’")
+_ORG_REJECT = re.compile(r"^(?:[a-z\W\d]+|\W.*)$")
+
+
+def _span_chars(par: Paragraph, start_tok: int, end_tok: int) -> tuple[int, int]:
+    doc = par.doc
+    return par.offset + doc[start_tok].idx, par.offset + doc[end_tok - 1].idx + len(doc[end_tok - 1].text)
+
+
+def _trim(doc, start: int, end: int) -> tuple[int, int]:
+    """Drop leading determiners and trailing possessive markers and punctuation."""
+    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].text in _POSSESSIVE or doc[end - 1].is_punct):
+        end -= 1
+    return start, end
+
+
+def _strip_title(doc, start: int, end: int) -> int:
+    """Move ``start`` past office-title words the NER included in a person's span."""
+    lex = lexicon()
+    for k in range(min(end - start - 1, lex.office_max_words + 1), 0, -1):
+        words = doc[start:start + k].text
+        first = norm_title(words).split(" ")
+        if lex.office(words) or (first and first[0] in lex.title_modifiers and lex.office(" ".join(first[1:]))):
+            return start + k
+    return start
+
+
+def _country_token_parts(token) -> list[str]:
+    """Codes of countries in a hyphenated token such as "U.S.-China"."""
+    if "-" not in token.text:
+        return []
+    lex = lexicon()
+    parts = [p for p in re.split(r"[-–]", token.text) if p]
+    codes = [lex.country_of(p, allow_ambiguous=False) for p in parts]
+    if len(parts) >= 2 and all(codes):
+        return codes
+    return []
+
+
+def _add(par: Paragraph, type_: str, name: str, start: int, end: int,
+         key: str | None = None, vote: str | None = None) -> str:
+    surface = par.doc[start:end].text
+    lid = par.table.add(type_, name, surface, _span_chars(par, start, end), key=key, vote=vote)
+    for i in range(start, end):
+        par.tok_ent[i] = lid
+    return lid
+
+
+def find_mentions(par: Paragraph, body_name_tokens: set[str] | None = None) -> None:
+    """Fill ``par.tok_ent`` and the article table with the paragraph's mentions.
+
+    In a headline, only words seen in people's names in the body count as a
+    name ("Trump and Xi Agree..." names Trump and Xi, not "Xi Agree").
+    """
+    doc = par.doc
+    lex = lexicon()
+    for ent in doc.ents:
+        start, end = _trim(doc, ent.start, ent.end)
+        if start >= end:
+            continue
+        text = doc[start:end].text
+        label = ent.label_
+        if label in ("GPE", "NORP", "LOC", "FAC", "ORG", "PERSON"):
+            code = lex.country_of(text, allow_ambiguous=label in ("GPE", "NORP", "LOC"))
+            if code:
+                _add(par, COUNTRY, lex.countries[code].name, start, end, key=code)
+                continue
+        if label == "COMMODITY":
+            _commodity(par, start, end)
+        elif label == "PERSON":
+            _person(par, start, end, body_name_tokens)
+        elif label in ("ORG", "FAC"):
+            _organization(par, start, end, label)
+    for token in doc:
+        if token.i in par.tok_ent:
+            continue
+        parts = [p for p in re.split(r"[-–]", token.text) if p]
+        for part, code in zip(parts, _country_token_parts(token)):
+            lid = par.table.add(COUNTRY, lex.countries[code].name, part,
+                                _span_chars(par, token.i, token.i + 1), key=code)
+            par.tok_ent.setdefault(token.i, lid)
+    par.persons.sort()
+
+
+def _commodity(par: Paragraph, start: int, end: int) -> None:
+    doc = par.doc
+    last = doc[end - 1]
+    nxt = doc[end] if end < len(doc) else None
+    # A good used as a modifier of another noun is that noun's kind, unless the noun is trade in it.
+    if nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and last.head.i == nxt.i and last.dep_ in ("compound", "amod", "nmod"):
+        if nxt.lower_ not in TRADE_HEADS:
+            return
+    if nxt is not None and nxt.text == "-":
+        return
+    concept = lexicon().commodities.get(doc[start:end].text.lower())
+    if concept is None:
+        return
+    _add(par, COMMODITY, doc[start:end].text, start, end, key=concept)
+
+
+def _person(par: Paragraph, start: int, end: int, body_name_tokens: set[str] | None) -> None:
+    doc = par.doc
+    start = _strip_title(doc, start, end)
+    if par.is_headline and body_name_tokens is not None:
+        while start < end and doc[start].text not in body_name_tokens:
+            start += 1
+        stop = start
+        while stop < end and doc[stop].text in body_name_tokens:
+            stop += 1
+        end = stop
+    if start >= end:
+        return
+    words = [t for t in doc[start:end]]
+    if len(words) > 5 or not any(t.is_alpha for t in words):
+        return
+    if any(t.like_num or t.is_lower or "@" in t.text or "/" in t.text for t in words if t.text not in ("-", ".")):
+        return
+    lex = lexicon()
+    if any(_country_token_parts(t) or lex.country_of(t.text, allow_ambiguous=False) for t in words):
+        return
+    name = strip_possessive(doc[start:end].text)
+    if not name or lex.office(name):
+        return
+    lid = _add(par, PERSON, name, start, end, key=name, vote=PERSON)
+    par.persons.append((start, lid))
+
+
+def _organization(par: Paragraph, start: int, end: int, label: str) -> None:
+    doc = par.doc
+    lex = lexicon()
+    name = strip_possessive(doc[start:end].text)
+    if not name or _ORG_REJECT.match(name) or len(name) > 120:
+        return
+    if lex.commodities.get(name.lower()) or lex.office(name):
+        return
+    if label == "FAC" and not ({t.lower_ for t in doc[start:end]} & lex.org_heads):
+        return
+    _add(par, ORGANIZATION, name, start, end, key=name, vote=ORGANIZATION)

@@ -1,0 +1,168 @@
+"""Offices from the syntax: who holds which title, serving which country or body.
+
+Three shapes, each read from the tokens around a person's name:
+- a title before the name: "Treasury Secretary Scott Bessent", "China's Vice-Premier
+  He Lifeng", "Chinese President Xi Jinping", "U.S. President Donald Trump";
+- an apposition after it: "Li Chenggang, China international trade representative,",
+  "Ana Ruiz, Chile's trade minister," "Ruiz, the foreign minister of Peru,";
+- a body before the title: "Commerce Ministry spokesperson He Yadong".
+The country comes from the text (demonym, possessive, compound, "of X"); only when
+the text names none does the closed table of one-country offices supply it.
+"""
+from __future__ import annotations
+
+from kg.extract.context import Paragraph
+from kg.lexicon import Office, lexicon, norm_title
+from kg.model import COUNTRY, OFFICIAL, ORGANIZATION, Literal
+
+_NOT_SERVING = {"former", "ex", "late", "then", "outgoing", "incoming", "would-be", "prospective"}
+_LEAD_BREAKERS = {"vice", "deputy", "acting", "assistant", "under", "interim", "former"}
+_DETS = {"the", "a", "an"}
+
+
+def _match_office(words: str) -> Office | None:
+    """An office for a title as written, allowing leading modifiers and a longest-suffix head."""
+    lex = lexicon()
+    office = lex.office(words)
+    if office:
+        return office
+    parts = norm_title(words).split(" ")
+    for k in range(1, len(parts)):
+        rest = " ".join(parts[k:])
+        if all(p in lex.title_modifiers or p.isalpha() for p in parts[:k]) and lex.office(rest):
+            found = lex.office(rest)
+            return Office(words, found.leader and not (set(parts[:k]) & _LEAD_BREAKERS), found.country, found.public)
+    return None
+
+
+def _country_before(par: Paragraph, i: int) -> tuple[str | None, int]:
+    """The country or body named just before token i (possessive, compound, demonym)."""
+    doc = par.doc
+    j = i - 1
+    if j >= 0 and doc[j].text in ("'s", "’s", "'", "’"):
+        j -= 1
+    if j >= 0:
+        lid = par.entity_at(doc[j])
+        if lid and par.type_of(lid) in (COUNTRY, ORGANIZATION):
+            start = j
+            while start > 0 and par.entity_at(doc[start - 1]) == lid:
+                start -= 1
+            return lid, start
+    return None, i
+
+
+def _country_after_of(par: Paragraph, i: int, end: int) -> str | None:
+    """ "of China" / "of the United States" starting at token i (before ``end``)."""
+    doc = par.doc
+    if i < end and doc[i].lower_ == "of":
+        k = i + 1
+        while k < end and doc[k].lower_ in _DETS:
+            k += 1
+        if k < end:
+            lid = par.entity_at(doc[k])
+            if lid and par.type_of(lid) in (COUNTRY, ORGANIZATION):
+                return lid
+    return None
+
+
+def _emit(par: Paragraph, person: str, title_tokens, office: Office, body: str | None,
+          modifiers: set[str], token) -> None:
+    """Record title and service facts for one person."""
+    if not office.public or modifiers & _NOT_SERVING:
+        return
+    table = par.table
+    lex = lexicon()
+    title = " ".join(t.text for t in title_tokens).strip(" ,")
+    if not title:
+        return
+    if body is None and office.country:
+        body = table.add(COUNTRY, lex.countries[office.country].name, lex.countries[office.country].name,
+                         (-1, -1), key=office.country)
+        table.entities[body].forms.discard(lex.countries[office.country].name)
+        table.entities[body].spans.remove((-1, -1))
+    ev = par.evidence(token)
+    table.entities[person].vote(OFFICIAL, 3)
+    table.fact(person, "title", Literal(title), ev)
+    if body is not None:
+        is_country = table.entities[body].type == COUNTRY
+        predicate = "leaderOf" if office.leader and is_country else "officialOf"
+        table.fact(person, predicate, body, ev)
+
+
+def _title_before(par: Paragraph, start: int, person: str) -> bool:
+    doc = par.doc
+    lex = lexicon()
+    sent_start = doc[start].sent.start
+    for k in range(min(lex.office_max_words + 2, start - sent_start), 0, -1):
+        span = doc[start - k:start]
+        if any(t.is_punct and t.text not in ("-", ".") for t in span) or any(
+                par.entity_at(t) and par.type_of(par.entity_at(t)) != ORGANIZATION for t in span):
+            continue
+        if not span[0].is_title and not span[0].is_upper:
+            continue
+        office = _match_office(span.text)
+        if office is None:
+            continue
+        mods = {t.lower_ for t in doc[max(sent_start, start - k - 1):start - k]}
+        body, _ = _country_before(par, start - k)
+        if body is None and start - k - 1 >= sent_start and doc[start - k - 1].lower_ in mods:
+            body, _ = _country_before(par, start - k - 1)
+        _emit(par, person, span, office, body, mods, doc[start])
+        return True
+    return False
+
+
+def _apposition_after(par: Paragraph, end: int, person: str) -> bool:
+    """ "<name>, [the] [Country's|Country|demonym] <title> [of <Country>]," """
+    doc = par.doc
+    sent_end = doc[end - 1].sent.end if end > 0 else len(doc)
+    if end >= sent_end or doc[end].text != ",":
+        return False
+    stop = end + 1
+    while stop < sent_end and stop - end <= 12 and doc[stop].text not in (",", ";", ".", "(", ")", "—", "–"):
+        stop += 1
+    i = end + 1
+    while i < stop and doc[i].lower_ in _DETS:
+        i += 1
+    body = None
+    lid = par.entity_at(doc[i]) if i < stop else None
+    if lid and par.type_of(lid) in (COUNTRY, ORGANIZATION):
+        body = lid
+        while i < stop and par.entity_at(doc[i]) == lid:
+            i += 1
+        if i < stop and doc[i].text in ("'s", "’s", "'"):
+            i += 1
+    title_end = i
+    while title_end < stop and doc[title_end].lower_ != "of" and doc[title_end].is_alpha \
+            and not par.entity_at(doc[title_end]):
+        title_end += 1
+    if title_end == i:
+        return False
+    words = doc[i:title_end]
+    if any(t.pos_ in ("VERB", "AUX", "PRON") for t in words):
+        return False
+    office = _match_office(words.text)
+    if office is None:
+        return False
+    if body is None:
+        body = _country_after_of(par, title_end, stop)
+    elif title_end < stop and doc[title_end].lower_ == "of":
+        return False
+    mods = {t.lower_ for t in words}
+    _emit(par, person, words, office, body, mods, doc[end - 1])
+    return True
+
+
+def find_offices(par: Paragraph) -> None:
+    """Office facts for every person mention in the paragraph."""
+    doc = par.doc
+    seen: set[int] = set()
+    for start, person in par.persons:
+        if start in seen:
+            continue
+        seen.add(start)
+        end = start
+        while end < len(doc) and par.tok_ent.get(end) == person:
+            end += 1
+        if not _title_before(par, start, person):
+            _apposition_after(par, end, person)

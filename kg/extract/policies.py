@@ -1,0 +1,294 @@
+"""Policies from their phrases: export controls, tariffs, sanctions, trade agreements.
+
+A trigger (a noun such as "export restrictions", "tariffs", "truce", or a verb
+such as "halt exports") anchors the policy; its dependency subtree gives the
+goods (``kg:appliesTo``), the possessor, modifier or subject of the governing
+verb gives who imposed it, "to X", "against X" or "on Chinese goods" give the
+target, and dates and "90-day" durations are read from the same clause.
+"""
+from __future__ import annotations
+
+from kg.extract.context import Paragraph, base
+from kg.extract.dates import parse_date, parse_duration
+from kg.lexicon import lexicon
+from kg.model import (COMMODITY, COUNTRY, EXPORT_CONTROL, ORGANIZATION, PERSON, OFFICIAL, SANCTION,
+                      TARIFF, TRADE_AGREEMENT)
+
+_EXPORT_WORDS = {"export", "exports", "shipment", "shipments", "sale", "sales"}
+_PARTY_PLURALS = {"nation", "country", "side", "government", "economy", "power", "leader"}
+_AGREE_VERBS = {"agree", "agreed", "sign", "signed", "reach", "reached", "strike", "struck", "seal",
+                "sealed", "conclude", "concluded", "finalize", "finalized", "negotiate", "negotiated", "announce"}
+_GOVT_NOUNS = {"administration", "government", "ministry", "cabinet", "authorities", "authority",
+               "department", "decision", "move", "plan", "order", "measure", "way", "bid", "step"}
+
+
+def _trigger_type(token) -> str | None:
+    """The policy class a token triggers, or None."""
+    trig = lexicon().triggers["policy"]
+    b = base(token)
+    if token.pos_ in ("NOUN", "PROPN"):
+        children = {c.lower_ for c in token.children if c.dep_ in ("compound", "amod", "nmod")}
+        phrase = " ".join([*(c.lower_ for c in token.lefts if c.dep_ in ("compound", "amod")), b])
+        for type_, spec in (("ExportControl", trig["ExportControl"]), ("Sanction", trig["Sanction"]),
+                            ("Tariff", trig["Tariff"]), ("TradeAgreement", trig["TradeAgreement"])):
+            nouns = set(spec.get("nouns", []))
+            if type_ == "ExportControl":
+                heads = {n.split()[-1] for n in spec.get("head_nouns", [])} | {n.split()[-1] for n in nouns}
+                if b in heads and (children & _EXPORT_WORDS or _prep_export(token)):
+                    return EXPORT_CONTROL
+                if any(phrase.endswith(n) for n in nouns if len(n.split()) > 1):
+                    return EXPORT_CONTROL
+                continue
+            if b in nouns or any(phrase.endswith(n) for n in nouns if " " in n):
+                if type_ == "Tariff" and b in ("duty", "levy") and not _has_prep(token, ("on",)) \
+                        and not children & {"import", "anti-dumping", "countervailing", "customs", "export"}:
+                    return None
+                return {"Sanction": SANCTION, "Tariff": TARIFF, "TradeAgreement": TRADE_AGREEMENT}[type_]
+    if token.pos_ == "VERB" and b in set(trig["ExportControl"].get("verbs", [])) | {"halt", "ban"}:
+        for c in token.children:
+            if c.dep_ in ("dobj", "nsubjpass") and c.lower_ in _EXPORT_WORDS | {"export"}:
+                return EXPORT_CONTROL
+    return None
+
+
+def _has_prep(token, preps) -> bool:
+    return any(c.dep_ == "prep" and c.lower_ in preps for c in token.children)
+
+
+def _prep_export(token) -> bool:
+    """ "restrictions on the export of X", "limitations on X exports" (the "on" may hang on the verb)."""
+    preps = list(token.children)
+    if token.dep_ == "dobj":
+        preps += [c for c in token.head.children if c.i > token.i]
+    for c in preps:
+        if c.dep_ == "prep" and c.lower_ in ("on", "of", "for"):
+            for g in c.children:
+                if g.dep_ == "pobj" and g.lower_ in _EXPORT_WORDS:
+                    return True
+    return False
+
+
+def _governor(token):
+    """The verb that governs a policy noun (through "decision to halt" and "on" phrases)."""
+    t = token
+    for _ in range(4):
+        if t.dep_ in ("dobj", "nsubjpass", "attr", "oprd") or (t.dep_ == "pobj" and t.head.dep_ == "prep"):
+            head = t.head if t.dep_ != "pobj" else t.head.head
+            if head.pos_ in ("VERB", "AUX"):
+                return head
+            t = head
+            continue
+        if t.dep_ == "conj":
+            t = t.head
+            continue
+        break
+    return token.head if token.head.pos_ == "VERB" and token.dep_ != "ROOT" else None
+
+
+def _agent_of(par: Paragraph, token, depth: int = 0) -> str | None:
+    """Who a noun phrase stands for: a country, body or person (via possessive of "administration")."""
+    if depth > 3:
+        return None
+    lid = par.agent_at(token)
+    if lid and par.type_of(lid) in (COUNTRY, ORGANIZATION, PERSON, OFFICIAL):
+        return lid
+    if token.lower_ in _GOVT_NOUNS or base(token) in _GOVT_NOUNS:
+        for c in token.children:
+            if c.dep_ in ("poss", "compound", "amod", "nmod"):
+                found = _agent_of(par, c, depth + 1)
+                if found:
+                    return found
+    return None
+
+
+def _imposer(par: Paragraph, anchor, gov) -> str | None:
+    for c in anchor.children:
+        if c.dep_ in ("poss", "compound", "amod", "nmod") and c.lower_ not in _EXPORT_WORDS:
+            lid = _agent_of(par, c)
+            if lid:
+                return lid
+    for c in anchor.children:  # "imposed by X"
+        if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by"):
+            for g in c.children:
+                if g.dep_ == "pobj" and _agent_of(par, g):
+                    return _agent_of(par, g)
+    t = anchor
+    # "China's decision to halt exports": climb from the verb to the noun it modifies.
+    for _ in range(3):
+        if t.dep_ in ("acl", "xcomp", "relcl") and t.head.pos_ in ("NOUN", "PROPN"):
+            for c in t.head.children:
+                if c.dep_ in ("poss", "compound", "amod"):
+                    lid = _agent_of(par, c)
+                    if lid:
+                        return lid
+        t = t.head
+        if t.dep_ == "ROOT":
+            break
+    if gov is not None:
+        for c in gov.children:
+            if c.dep_ in ("nsubj",):
+                lid = _agent_of(par, c)
+                if lid:
+                    return lid
+            if c.dep_ == "agent":
+                for g in c.children:
+                    if g.dep_ == "pobj" and _agent_of(par, g):
+                        return _agent_of(par, g)
+        if gov.dep_ in ("xcomp", "conj", "advcl") and gov.head.pos_ in ("VERB", "AUX"):
+            for c in gov.head.children:
+                if c.dep_ == "nsubj":
+                    lid = _agent_of(par, c)
+                    if lid:
+                        return lid
+    return None
+
+
+def _scope(anchor, gov) -> list:
+    """Tokens whose subtree may hold goods, targets and dates of the policy."""
+    scope = list(anchor.subtree)
+    if gov is not None:
+        for c in gov.children:
+            if c.dep_ in ("prep", "npadvmod", "dative") and c.i not in {t.i for t in scope}:
+                scope.extend(c.subtree)
+    return scope
+
+
+def _parties(par: Paragraph, anchor, gov) -> list[str]:
+    found: list[str] = []
+    def add(lid):
+        if lid and par.type_of(lid) in (COUNTRY, ORGANIZATION, PERSON, OFFICIAL) and lid not in found:
+            found.append(lid)
+    for c in anchor.children:
+        if c.dep_ == "prep" and c.lower_ in ("between", "with"):
+            for t in c.subtree:
+                add(par.agent_at(t))
+        if c.dep_ == "poss":
+            add(_agent_of(par, c))
+    verb = gov
+    for _ in range(3):
+        if verb is None:
+            break
+        for c in verb.children:
+            if c.dep_ in ("nsubj", "nsubjpass"):
+                group = [c, *[t for t in c.subtree if t.dep_ == "conj"]]
+                for t in group:
+                    lid = _agent_of(par, t)
+                    if lid:
+                        add(lid)
+                    elif base(t) in _PARTY_PLURALS and any(x.lower_ in ("both", "two") for x in t.subtree):
+                        for top in par.table.top_countries(2):
+                            add(top)
+            if c.dep_ == "prep" and c.lower_ == "with":
+                for t in c.subtree:
+                    add(par.agent_at(t))
+        if found or verb.dep_ not in ("xcomp", "conj"):
+            break
+        verb = verb.head
+    return found
+
+
+def find_policies(par: Paragraph) -> None:
+    table = par.table
+    for token in par.doc:
+        type_ = _trigger_type(token)
+        if type_ is None:
+            continue
+        anchor = token
+        gov = _governor(anchor) if anchor.pos_ != "VERB" else anchor
+        scope = _scope(anchor, gov)
+        scope_ids = {t.i for t in scope}
+        goods, targets, dates, durations = [], [], [], []
+        for t in sorted(scope, key=lambda x: x.i):
+            lid = par.entity_at(t)
+            kind = par.type_of(lid)
+            if kind == COMMODITY and lid not in goods:
+                goods.append(lid)
+            elif kind == COUNTRY and lid not in targets:
+                p = t.head
+                if (t.head.dep_ == "prep" or t.dep_ == "pobj") and t.head.lower_ in ("to", "against", "at", "from", "on"):
+                    targets.append(lid)
+                elif t.dep_ in ("amod", "compound", "poss") and p.i in scope_ids and p.i != anchor.i \
+                        and (par.type_of(par.entity_at(p)) == COMMODITY or base(p) in ("good", "product", "import", "export", "company", "firm")):
+                    targets.append(lid)
+            if t.ent_type_ == "DATE":
+                dates.append(t)
+        for t in scope:
+            if t.like_num or "-" in t.text or t.ent_type_ == "DATE":
+                d = parse_duration(t.text + (" " + t.nbor().text if t.i + 1 < len(par.doc) else ""))
+                if d and d not in durations:
+                    durations.append(d)
+        ev = par.evidence(anchor)
+        if type_ == TRADE_AGREEMENT:
+            parties = [p for p in _parties(par, anchor, gov) if par.type_of(p) in (COUNTRY, ORGANIZATION, PERSON, OFFICIAL)]
+            generic = anchor.tag_ in ("NNS",) and not any(c.dep_ in ("det", "poss", "nummod") for c in anchor.children)
+            if generic or (len(parties) < 2 and not durations):
+                continue
+            label = _label(anchor)
+            pid = table.new(type_, label, (ev.start, ev.end))
+            for p in parties:
+                table.fact(pid, "party", p, ev)
+        else:
+            imposer = _imposer(par, anchor, gov)
+            targets = [t for t in targets if t != imposer]
+            if imposer is None and not goods and not targets:
+                continue
+            label = _label(anchor)
+            pid = table.new(type_, label, (ev.start, ev.end))
+            if imposer:
+                table.fact(pid, "imposedBy", imposer, ev)
+            for t in targets:
+                table.fact(pid, "targets", t, ev)
+            for g in goods:
+                table.fact(pid, "appliesTo", g, ev)
+        for d in durations[:1]:
+            table.fact(pid, "duration", d, ev)
+        date = _first_date(par, dates)
+        if date:
+            table.fact(pid, "date", date, ev)
+
+
+def _first_date(par: Paragraph, tokens):
+    seen = set()
+    for t in tokens:
+        ent = next((e for e in par.doc.ents if e.start <= t.i < e.end), None)
+        if ent is None or ent.start in seen:
+            continue
+        seen.add(ent.start)
+        lit = parse_date(ent.text, par.article_date)
+        if lit:
+            return lit
+    return None
+
+
+def _label(anchor) -> str:
+    """The policy's name as written: the trigger with its modifiers and first "on/of" phrase."""
+    doc = anchor.doc
+    left = anchor.i
+    for c in anchor.lefts:
+        if c.dep_ in ("compound", "amod", "nummod", "nmod") and c.i >= anchor.i - 4:
+            left = min(left, min(t.i for t in c.subtree))
+    while left < anchor.i and (doc[left].is_punct or doc[left].lower_ in ("new", "recent", "certain", "some", "the")):
+        left += 1
+    right = anchor.i + 1
+    node = anchor
+    for _ in range(4):
+        nxt = None
+        rights = list(node.rights)
+        if node is anchor and anchor.dep_ == "dobj" and not any(c.dep_ == "prep" for c in rights):
+            rights += [c for c in anchor.head.rights if c.i > anchor.i]
+        for c in rights:
+            if c.dep_ == "dobj" and node.pos_ == "VERB":
+                nxt = c
+                break
+            if c.dep_ == "prep" and c.lower_ in ("on", "of", "for"):
+                objs = [g for g in c.children if g.dep_ == "pobj"]
+                if objs:
+                    nxt = objs[0]
+                break
+        if nxt is None:
+            break
+        right = nxt.i + 1
+        if base(nxt) not in _EXPORT_WORDS | {"export", "range", "variety", "number", "list", "host", "array", "set"}:
+            break
+        node = nxt
+    return doc[left:right].text

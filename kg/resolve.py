@@ -1,0 +1,309 @@
+"""Resolution: the entities of many articles → one node per real-world entity.
+
+- Countries join by their code, commodities by their concept (closed tables).
+- People join by name: "Trump", "President Trump" (title already stripped) and
+  "Trump's" join "Donald Trump" when that is the one full name in the corpus
+  ending (or, for names such as "Xi Jinping", starting) with the word.
+- A wrong NER label is overruled by the corpus: an "organization" whose name is a
+  person's name elsewhere is that person.
+- Organizations join by name, "Xinhua" with "Xinhua News Agency".
+- Events join by kind, participants and date; policies by class and by who imposed
+  them (or their parties), when their dates do not conflict.
+Every step works on indexes keyed by name or key, so the cost grows with the
+number of mentions, not with its square.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import replace
+from typing import Iterable
+
+from kg.lexicon import lexicon
+from kg.model import (AGENT_TYPES, COMMODITY, COUNTRY, EVENT, OFFICIAL, ORGANIZATION, PERSON,
+                      POLICY_TYPES, ArticleResult, Corpus, Literal, ResolvedEntity, ResolvedFact)
+from kg.textutil import slugify
+from kg.vocab import TYPE_PATHS
+
+_PERSONS = (PERSON, OFFICIAL)
+
+
+def _norm(name: str) -> str:
+    name = re.sub(r"^(?:the|The)\s+", "", name.strip())
+    return " ".join(name.replace("’", "'").split())
+
+
+def _best_label(forms: Counter, prefer_tokens: bool = True) -> str:
+    """The fullest name: most words, then most frequent, then alphabetical."""
+    return sorted(forms, key=lambda f: (-len(f.split()) if prefer_tokens else 0, -forms[f], -len(f), f))[0]
+
+
+class _Union:
+    def __init__(self):
+        self.parent: dict = {}
+
+    def find(self, x):
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a, b):
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def resolve(results: Iterable[ArticleResult]) -> Corpus:
+    """Merge per-article results into the corpus's entities and facts."""
+    results = list(results)
+    documents = [replace(r.document, text="") for r in results]
+    ents = {(r.document.doc_id, e.local_id): e for r in results for e in r.entities}
+    uf = _Union()
+    for gid in ents:
+        uf.find(gid)
+    _join_by_key(ents, uf)
+    _join_people(ents, uf)
+    _join_organizations(ents, uf)
+    groups: dict = defaultdict(list)
+    for gid in sorted(ents):
+        groups[uf.find(gid)].append(gid)
+    # Facts between the merged agents decide the policies' and events' identities.
+    agent_uid = {}
+    entities: dict[str, ResolvedEntity] = {}
+    for root, members in groups.items():
+        first = ents[members[0]]
+        if first.type in (EVENT, *POLICY_TYPES):
+            continue
+        ent = _make_entity([ents[m] for m in members], {m[0] for m in members})
+        agent_uid.update({m: ent.uid for m in members})
+        entities.setdefault(ent.uid, ent)
+        if ent is not entities[ent.uid]:
+            _absorb(entities[ent.uid], ent)
+    facts = _map_facts(results, agent_uid)
+    facts = _to_countries(facts, entities)
+    facts, events = _resolve_occurrences(results, ents, facts, entities)
+    entities.update(events)
+    keep = {f.subject for f in facts} | {f.obj for f in facts if isinstance(f.obj, str)}
+    entities = {
+        uid: e for uid, e in entities.items()
+        if e.type not in (EVENT, *POLICY_TYPES) or uid in keep
+    }
+    facts = sorted({f for f in facts if f.subject in entities and (not isinstance(f.obj, str) or f.obj in entities)},
+                   key=_fact_sort)
+    return Corpus(documents=documents, entities=dict(sorted(entities.items())), facts=facts)
+
+
+def _fact_sort(f: ResolvedFact):
+    obj = f.obj.value if isinstance(f.obj, Literal) else f.obj
+    return (f.subject, f.predicate, str(obj), f.evidence.doc_id, f.evidence.start)
+
+
+def _join_by_key(ents, uf) -> None:
+    by_key: dict = {}
+    for gid, e in ents.items():
+        if e.type in (COUNTRY, COMMODITY) and e.key:
+            k = (e.type, e.key)
+            if k in by_key:
+                uf.union(by_key[k], gid)
+            else:
+                by_key[k] = gid
+
+
+def _join_people(ents, uf) -> None:
+    lex = lexicon()
+    person_votes = Counter()
+    for e in ents.values():
+        if e.type in _PERSONS or e.type == ORGANIZATION:
+            person_votes[_norm(e.name)] += e.votes.get(PERSON, 0) + e.votes.get(OFFICIAL, 0)
+    full: dict[str, list] = defaultdict(list)     # full name -> gids
+    for gid, e in sorted(ents.items()):
+        if e.type in _PERSONS and len(_norm(e.name).split()) >= 2:
+            full[_norm(e.name)].append(gid)
+    for members in full.values():
+        for m in members[1:]:
+            uf.union(members[0], m)
+    last: dict[str, set] = defaultdict(set)
+    first: dict[str, set] = defaultdict(set)
+    for name in full:
+        words = name.split()
+        last[words[-1]].add(name)
+        first[words[0]].add(name)
+    for gid, e in sorted(ents.items()):
+        name = _norm(e.name)
+        if e.type == ORGANIZATION:
+            if set(name.lower().split()) & lex.org_heads or not person_votes[name]:
+                continue
+        elif e.type not in _PERSONS:
+            continue
+        if name in full:
+            if e.type == ORGANIZATION:
+                uf.union(full[name][0], gid)
+            continue
+        if len(name.split()) != 1:
+            continue
+        same_doc = lambda names: {n for n in names if any(g[0] == gid[0] for g in full[n])}
+        for pool in (last.get(name, set()), first.get(name, set())):
+            choice = same_doc(pool) or pool
+            if len(choice) == 1:
+                uf.union(full[next(iter(choice))][0], gid)
+                break
+        else:
+            if e.type == ORGANIZATION:
+                # A one-word "organization" that is a person elsewhere: join that person.
+                for other, oe in sorted(ents.items()):
+                    if oe.type in _PERSONS and _norm(oe.name) == name:
+                        uf.union(other, gid)
+                        break
+            else:
+                for other, oe in sorted(ents.items()):
+                    if oe.type in _PERSONS and _norm(oe.name) == name and other != gid:
+                        uf.union(other, gid)
+                        break
+
+
+def _join_organizations(ents, uf) -> None:
+    lex = lexicon()
+    orgs: dict[str, str] = {}
+    for gid, e in sorted(ents.items()):
+        if e.type != ORGANIZATION:
+            continue
+        key = _norm(e.name).lower()
+        if key in orgs:
+            uf.union(orgs[key], gid)
+        else:
+            orgs[key] = gid
+    for key, gid in sorted(orgs.items()):
+        words = key.split()
+        for k in range(1, len(words)):
+            prefix = " ".join(words[:k])
+            if prefix in orgs and all(w in lex.org_heads for w in words[k:]):
+                uf.union(orgs[prefix], gid)
+
+
+def _make_entity(members, docs) -> ResolvedEntity:
+    lex = lexicon()
+    votes = Counter()
+    forms = Counter()
+    for m in members:
+        votes.update(m.votes)
+        for f in m.forms:
+            forms[f] += 1
+    types = {m.type for m in members}
+    if COUNTRY in types:
+        code = next(m.key for m in members if m.type == COUNTRY)
+        label = lex.countries[code].name
+        type_ = COUNTRY
+    elif COMMODITY in types:
+        type_ = COMMODITY
+        concept = next(m.key for m in members if m.type == COMMODITY)
+        label = sorted(forms, key=lambda f: (f.lower() != concept.lower(), not f.lower().endswith("s"),
+                                             -forms[f], -len(f), f))[0]
+    else:
+        person = votes[PERSON] + votes[OFFICIAL]
+        type_ = (OFFICIAL if votes[OFFICIAL] else PERSON) if person >= votes[ORGANIZATION] or types & set(_PERSONS) \
+            else ORGANIZATION
+        names = Counter()
+        for m in members:
+            names[_norm(m.name)] += 1
+        label = _best_label(names)
+    alt = {f for f in forms if f != label}
+    uid = f"{TYPE_PATHS[type_]}/{slugify(label)}"
+    return ResolvedEntity(uid=uid, type=type_, label=label, alt_labels=alt, docs=set(docs))
+
+
+def _absorb(into: ResolvedEntity, other: ResolvedEntity) -> None:
+    into.alt_labels |= other.alt_labels | ({other.label} - {into.label})
+    into.docs |= other.docs
+
+
+def _map_facts(results, agent_uid) -> list[ResolvedFact]:
+    facts = []
+    for r in results:
+        d = r.document.doc_id
+        for f in r.facts:
+            s = agent_uid.get((d, f.subject), f"{d}#{f.subject}")
+            o = f.obj if isinstance(f.obj, Literal) else agent_uid.get((d, f.obj), f"{d}#{f.obj}")
+            facts.append(ResolvedFact(s, f.predicate, o, f.evidence))
+    return facts
+
+
+def _to_countries(facts, entities) -> list[ResolvedFact]:
+    """Policies are imposed by countries or bodies: a person stands for the country they serve."""
+    serves: dict[str, str] = {}
+    for f in sorted(facts, key=lambda f: (f.predicate != "leaderOf", _fact_sort(f))):
+        if f.predicate in ("leaderOf", "officialOf") and isinstance(f.obj, str) and f.obj in entities:
+            serves.setdefault(f.subject, f.obj)
+    out = []
+    for f in facts:
+        if f.predicate in ("imposedBy", "party", "targets") and isinstance(f.obj, str) and f.obj in entities:
+            if entities[f.obj].type in _PERSONS:
+                if f.obj not in serves:
+                    continue
+                f = ResolvedFact(f.subject, f.predicate, serves[f.obj], f.evidence)
+            if f.predicate in ("targets", "party") and entities[f.obj].type != COUNTRY:
+                if not (f.predicate == "party" and entities[f.obj].type == ORGANIZATION):
+                    continue
+        out.append(f)
+    return out
+
+
+def _resolve_occurrences(results, ents, facts, entities):
+    """Policies and events: merge those that are the same thing, mint their ids."""
+    local = defaultdict(list)
+    for f in facts:
+        if "#" in f.subject:
+            local[f.subject].append(f)
+    key_of = {}
+    for sid, fs in local.items():
+        doc_id, lid = sid.split("#", 1)
+        e = ents[(doc_id, lid)]
+        by = lambda p: tuple(sorted({f.obj for f in fs if f.predicate == p and isinstance(f.obj, str)}))
+        dates = tuple(sorted({f.obj.value for f in fs if f.predicate == "date"}))
+        if e.type == EVENT:
+            people = tuple(sorted({f.obj for f in fs if f.predicate == "participant"
+                                   and entities.get(f.obj, None) and entities[f.obj].type in _PERSONS}))
+            who = people or by("participant")
+            key = (EVENT, e.attrs.get("family", ""), who, dates) if who else (EVENT, sid)
+        elif e.type == "TradeAgreement":
+            parties = by("party")
+            key = (e.type, parties, tuple(sorted({f.obj.value for f in fs if f.predicate == "duration"}))) \
+                if parties else (e.type, sid)
+        else:
+            imposer = by("imposedBy")
+            key = (e.type, imposer, dates) if imposer else (e.type, sid)
+        key_of[sid] = key
+    groups = defaultdict(list)
+    for sid, key in key_of.items():
+        groups[key].append(sid)
+    new_entities: dict[str, ResolvedEntity] = {}
+    uid_of = {}
+    for key in sorted(groups, key=lambda k: sorted(groups[k])[0]):
+        sids = sorted(groups[key])
+        members = [ents[tuple(s.split("#", 1))] for s in sids]
+        forms = Counter(f for m in members for f in m.forms)
+        label = sorted(forms, key=lambda f: (-forms[f], -len(f), f))[0]
+        type_ = members[0].type
+        who = key[2] if type_ == EVENT else key[1]
+        who_labels = [entities[w].label for w in who if isinstance(w, str) and w in entities] if isinstance(who, tuple) else []
+        base = slugify(" ".join(who_labels + [label]))
+        uid = f"{TYPE_PATHS[type_]}/{base}"
+        n = 2
+        while uid in new_entities or uid in entities:
+            uid = f"{TYPE_PATHS[type_]}/{base}-{n}"
+            n += 1
+        new_entities[uid] = ResolvedEntity(uid=uid, type=type_, label=label,
+                                           alt_labels=set(forms) - {label},
+                                           docs={s.split("#", 1)[0] for s in sids})
+        for s in sids:
+            uid_of[s] = uid
+    out = []
+    for f in facts:
+        s = uid_of.get(f.subject, f.subject)
+        o = uid_of.get(f.obj, f.obj) if isinstance(f.obj, str) else f.obj
+        out.append(ResolvedFact(s, f.predicate, o, f.evidence))
+    # Facts whose subject is a person but whose object is unresolved, or leftovers, are dropped.
+    out = [f for f in out if "#" not in f.subject and not (isinstance(f.obj, str) and "#" in f.obj)]
+    # One date per policy or event: the most precise, earliest.
+    return out, new_entities

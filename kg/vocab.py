@@ -1,0 +1,91 @@
+"""The ontology's terms, named once for the code, and where the ontology files live.
+
+``KG.officialOf`` works; ``KG.offcialOf`` raises ``AttributeError``: the
+namespace is closed over the terms that ``ontology/kg.ttl`` declares (a test
+checks that the two agree).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Namespace
+from rdflib.namespace import DefinedNamespace
+
+ROOT = Path(__file__).resolve().parent.parent
+ONTOLOGY_DIR = ROOT / "ontology"
+ONTOLOGY_FILE = ONTOLOGY_DIR / "kg.ttl"
+SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+KG_NS = "https://w3id.org/kg-news/ontology#"
+INSTANCE_NS = "https://w3id.org/kg-news/id/"
+
+
+class KG(DefinedNamespace):
+    """The kg: vocabulary (closed: unknown terms raise)."""
+
+    _NS = Namespace(KG_NS)
+    _fail = True
+
+    # classes
+    Agent: object
+    Person: object
+    Official: object
+    Country: object
+    Organization: object
+    Policy: object
+    ExportControl: object
+    Tariff: object
+    TradeAgreement: object
+    Sanction: object
+    Commodity: object
+    Event: object
+    Document: object
+    # object properties
+    officialOf: object
+    leaderOf: object
+    participant: object
+    initiatedBy: object
+    imposedBy: object
+    targets: object
+    appliesTo: object
+    party: object
+    mentionedIn: object
+    source: object
+    # data properties
+    title: object
+    date: object
+    duration: object
+    sentence: object
+    startOffset: object
+    endOffset: object
+    pageRank: object
+    degree: object
+    betweenness: object
+    community: object
+    component: object
+
+
+ID = Namespace(INSTANCE_NS)
+
+# Predicates whose facts carry provenance statements (the contract's list).
+FACT_PREDICATES = (
+    "officialOf", "leaderOf", "participant", "initiatedBy", "imposedBy",
+    "targets", "appliesTo", "party", "title", "date", "duration",
+)
+
+# Path segment of instance IRIs per entity type.
+TYPE_PATHS = {
+    "Person": "person",
+    "Official": "person",
+    "Country": "country",
+    "Organization": "organization",
+    "Commodity": "commodity",
+    "Event": "event",
+    "Policy": "policy",
+    "ExportControl": "policy",
+    "Tariff": "policy",
+    "TradeAgreement": "policy",
+    "Sanction": "policy",
+    "Document": "document",
+}
