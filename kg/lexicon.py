@@ -78,10 +78,10 @@ class Lexicon:
         for table in (self.country_forms, self.demonyms, self.capitals):
             if text in table:
                 return table[text]
-        if text.isupper() or text.istitle():
+        if text.istitle() or (text.isupper() and len(text) <= 3):
             return None
         titled = text.title()
-        for table in (self.country_forms, self.demonyms):
+        for table in (self.country_forms, self.demonyms, self.capitals):
             if titled in table:
                 return table[titled]
         return None

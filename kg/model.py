@@ -99,6 +99,7 @@ class Fact:
     predicate: str
     obj: str | Literal
     evidence: Evidence
+    weak: bool = False          # a default (the dateline's country), overruled by any explicit fact
 
 
 @dataclass
@@ -129,6 +130,7 @@ class ResolvedFact:
     predicate: str
     obj: str | Literal             # uid or literal
     evidence: Evidence
+    weak: bool = False
 
 
 @dataclass

@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pyvis
 from pyvis.network import Network
 from rdflib import RDFS, Graph, URIRef
@@ -36,7 +37,7 @@ from kg.vocab import DATA_DIR, KG_NS
 
 VIS_DIR = Path(pyvis.__file__).resolve().parent / "templates" / "lib" / "vis-9.1.2"
 STYLE_FILE = DATA_DIR / "style.json"
-SPACING = 110.0          # px: about the distance between neighbours in the layout
+SPACING = 130.0          # px: about the distance between neighbours in the layout
 SPRING_MAX = 400         # larger blocks are split by community before a spring layout
 BIG = 600                # from this many nodes the page trades detail for speed
 MAX_SENTENCE = 600       # characters of a supporting sentence shown
@@ -125,14 +126,32 @@ def _spring(sub: nx.Graph) -> dict:
     n = len(sub)
     if n == 1:
         return {next(iter(sub)): (0.0, 0.0)}
-    pos = nx.spring_layout(sub, seed=an.SEED, iterations=100 if n < 150 else 50, weight=None)
-    radius = SPACING * max(1.3, math.sqrt(n))
-    return {node: (float(x) * radius, float(y) * radius) for node, (x, y) in pos.items()}
+    pos = nx.spring_layout(sub, k=1.8 / math.sqrt(n), seed=an.SEED, iterations=100 if n < 150 else 50, weight=None)
+    radius = SPACING * max(1.3, 1.2 * math.sqrt(n))
+    nodes = list(pos)
+    xy = _declutter(np.array([pos[v] for v in nodes], dtype=float) * radius)
+    return {node: (float(x), float(y)) for node, (x, y) in zip(nodes, xy)}
+
+
+def _declutter(xy: "np.ndarray", iterations: int = 60) -> "np.ndarray":
+    """Push apart nodes whose labels would collide (labels are wide: the x gap needed is larger)."""
+    reach = np.array([SPACING * 2.0, SPACING * 0.75])
+    for _ in range(iterations):
+        delta = xy[:, None, :] - xy[None, :, :]
+        dist = np.sqrt(((delta / reach) ** 2).sum(axis=2))
+        np.fill_diagonal(dist, np.inf)
+        close = dist < 1.0
+        if not close.any():
+            break
+        safe = np.where(close, np.maximum(dist, 1e-3), 1.0)
+        push = np.where(close, (1.0 - safe) / safe, 0.0)[:, :, None] * delta * 0.5
+        xy = xy + push.sum(axis=1)
+    return xy
 
 
 def _grid(nodes: list) -> dict:
     cols = max(1, math.ceil(math.sqrt(len(nodes) * 2)))
-    step_x, step_y = SPACING * 1.4, SPACING * 0.7
+    step_x, step_y = SPACING * 2.2, SPACING * 0.8
     return {n: ((i % cols) * step_x, (i // cols) * step_y) for i, n in enumerate(nodes)}
 
 
@@ -145,7 +164,7 @@ def _pack(blocks: list[dict]) -> dict:
         boxes.append((pos, min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)))
     gap = SPACING * 1.5
     area = sum((w + gap) * (h + gap) for _, _, _, w, h in boxes)
-    row_width = max(max((w for *_, w, _ in boxes), default=0), math.sqrt(area) * 1.6)
+    row_width = max(max((w for *_, w, _ in boxes), default=0), math.sqrt(area) * 1.1)
     out, x, y, row_h = {}, 0.0, 0.0, 0.0
     for pos, x0, y0, w, h in boxes:
         if x > 0 and x + w > row_width:
@@ -240,7 +259,7 @@ def page_data(graph: Graph, analysis: an.Analysis) -> dict:
     for j, ((u, v), plist) in enumerate(sorted(pairs.items())):
         weight = sum(w for _, w in plist)
         net.add_edge(index[u], index[v], id=j, label=", ".join(props.get(k, k) for k, _ in plist),
-                     width=round(min(1 + math.log2(weight), 6), 2))
+                     width=round(min(1.5 + math.log2(weight), 7), 2))
         facts.append([[props.get(k, k), k, cite(support.get((u, KG_NS + k, v), ()))] for k, _ in plist])
 
     net.options = _options(big)
@@ -273,16 +292,17 @@ def _options(big: bool) -> dict:
         "physics": {"enabled": False},
         "nodes": {
             "borderWidth": 1.5, "borderWidthSelected": 3,
-            "font": {"face": face, "size": 14, "color": "#1d2430", "strokeWidth": 4, "strokeColor": "#ffffff"},
+            "font": {"face": face, "size": 20, "color": "#1d2430", "strokeWidth": 5, "strokeColor": "#ffffff"},
             "scaling": {"label": {"enabled": False, "drawThreshold": 7}},
         },
         "edges": {
-            "arrows": {"to": {"enabled": True, "scaleFactor": 0.45}},
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
             "color": {"color": load_style()["edge_color"], "highlight": "#1d2430", "hover": "#4a5565",
                       "inherit": False, "opacity": 0.7},
-            "font": {"face": face, "size": 11, "color": "#4a5565", "strokeWidth": 3,
+            "font": {"face": face, "size": 15, "color": "#4a5565", "strokeWidth": 4,
                      "strokeColor": "#ffffff", "align": "horizontal"},
             "smooth": False,
+            "width": 1.5,
             "selectionWidth": 1.5,
             "hoverWidth": 0.8,
         },

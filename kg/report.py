@@ -21,7 +21,7 @@ MAX_MEMBERS = 40         # members named per community
 MAX_POLICIES = 100
 MAX_ARTICLES = 200
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>|~#]|(?<!\w)_|_(?!\w))")
 _ENTITY_REF = re.compile(r"&(?=#?\w+;)")
 
 CLASS_NAMES = {
@@ -30,6 +30,8 @@ CLASS_NAMES = {
     "Tariff": "tariffs", "TradeAgreement": "trade agreements", "Sanction": "sanctions",
 }
 CLASS_ORDER = tuple(CLASS_NAMES)
+CLASS_SINGULAR = {"ExportControl": "export control", "TradeAgreement": "trade agreement"}
+MONTHS = ("January February March April May June July August September October November December").split()
 POLICY_TYPES = ("Policy", "ExportControl", "Tariff", "TradeAgreement", "Sanction")
 
 
@@ -93,8 +95,9 @@ def _summary(graph: Graph, analysis: an.Analysis, stats: BuildStats, docs: dict)
     n_articles = len(docs)
     out = ["## What was built", ""]
     line = (f"{_plural(n_articles, 'article')} gave {_plural(len(ents), 'entity', 'entities')} "
-            f"and {_plural(sum(f[0] for f in facts.values()), 'fact')} "
-            f"({_plural(analysis.facts, 'link')} between entities)")
+            f"and {_plural(sum(f[0] for f in facts.values()), 'fact')}, "
+            f"{analysis.facts} of them between two entities (the network analysed below; "
+            f"the others give an official's title or a date)")
     if stats.skipped:
         line += f"; {_plural(len(stats.skipped), 'file was', 'files were')} skipped (see Articles)"
     out += [line + ".", ""]
@@ -127,8 +130,9 @@ def _centrality(analysis: an.Analysis, name: dict) -> list[str]:
         rows.append([str(i), name[iri], e["type"], _num(analysis.pagerank[iri]), str(analysis.degree[iri]),
                      str(analysis.strength.get(iri, 0)), str(analysis.community[iri])])
     out += _table(["#", "entity", "type", "PageRank", "links", "support", "community"], rows)
+    out += ["Links: distinct entities it shares a fact with. Support: the sentences behind those facts.", ""]
     top = analysis.ranked("pagerank", 1)[0]
-    out += [f"{name[top]} leads: {_neighbours_sentence(analysis, top, name)}", ""]
+    out += [f"At the top, {name[top]} ({ents[top]['type']}) is {_neighbours_sentence(analysis, top, name)}", ""]
 
     out += [
         "Betweenness counts how often an entity lies on the shortest path between two others: "
@@ -150,7 +154,18 @@ def _centrality(analysis: an.Analysis, name: dict) -> list[str]:
                      str(analysis.community[iri]), ", ".join(map(str, comms[:8])) + (" …" if len(comms) > 8 else "")
                      or "none"])
     out += _table(["#", "entity", "type", "betweenness", "community", "also reaches communities"], rows)
+    top = brokers[0]
+    reach = sorted({analysis.community[n] for n in _neighbours(analysis, top)} - {analysis.community[top]})
+    if reach:
+        out += [f"The main broker, {name[top]}, ties community {analysis.community[top]} to "
+                f"{'community' if len(reach) == 1 else 'communities'} {_and(reach)}: "
+                "stories about these groups meet through it.", ""]
     return out
+
+
+def _and(items) -> str:
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _neighbours(analysis: an.Analysis, iri: str) -> list[str]:
@@ -161,10 +176,10 @@ def _neighbours_sentence(analysis: an.Analysis, iri: str, name: dict) -> str:
     near = _neighbours(analysis, iri)
     d = analysis.degree[iri]
     if not near:
-        return "it has no facts linking it to other entities."
+        return "linked to no other entity by a fact."
     shown = ", ".join(name[n] for n in near[:6]) + (f" and {len(near) - 6} more" if len(near) > 6 else "")
     return (f"linked to {_plural(d, 'entity', 'entities')} by facts with "
-            f"{_plural(analysis.strength.get(iri, 0), 'supporting statement')}, most central first: {shown}.")
+            f"{_plural(analysis.strength.get(iri, 0), 'supporting sentence')}: {shown}.")
 
 
 def _communities(analysis: an.Analysis, name: dict) -> list[str]:
@@ -192,7 +207,7 @@ def _communities(analysis: an.Analysis, name: dict) -> list[str]:
         kinds: dict[str, int] = {}
         for m in members:
             kinds[analysis.entities[m]["type"]] = kinds.get(analysis.entities[m]["type"], 0) + 1
-        mix = ", ".join(f"{n} {CLASS_NAMES.get(t, t)}" if n > 1 else f"1 {t.lower()}"
+        mix = ", ".join(f"{n} {CLASS_NAMES.get(t, t)}" if n > 1 else f"1 {CLASS_SINGULAR.get(t, t.lower())}"
                         for t, n in sorted(kinds.items(), key=lambda kv: (-kv[1], _type_order(kv[0]))))
         out += [f"### Community {c}: {_plural(len(members), 'member')}, around {name[members[0]]}", "", mix + ".", ""]
         shown = [f"{name[m]} ({analysis.entities[m]['type']}, {_num(analysis.pagerank[m])})"
@@ -215,6 +230,26 @@ def _objects(graph: Graph, s: str, prop: str, name: dict) -> list[str]:
     return [name.get(v, md(v)) for v in vals]
 
 
+def _date(value: str) -> str:
+    """An xsd:date, gYearMonth or gMonthDay as a reader says it ("12 May, year not given")."""
+    m = re.fullmatch(r"--(\d\d)-(\d\d)", value)
+    if m and 1 <= int(m[1]) <= 12:
+        return f"{int(m[2])} {MONTHS[int(m[1]) - 1]} (year not given)"
+    m = re.fullmatch(r"(\d{4})-(\d\d)", value)
+    if m and 1 <= int(m[2]) <= 12:
+        return f"{MONTHS[int(m[2]) - 1]} {m[1]}"
+    return md(value)
+
+
+def _duration(value: str) -> str:
+    """"P90D" → "90 days" (other ISO durations as written)."""
+    m = re.fullmatch(r"P(\d+)([DWMY])", value)
+    if m:
+        unit = {"D": "day", "W": "week", "M": "month", "Y": "year"}[m[2]]
+        return _plural(int(m[1]), unit)
+    return md(value)
+
+
 def _policies(graph: Graph, analysis: an.Analysis, name: dict, docs: dict) -> list[str]:
     pols = [iri for iri in analysis.ranked("pagerank") if analysis.entities[iri]["type"] in POLICY_TYPES]
     out = ["## Policies", ""]
@@ -227,7 +262,8 @@ def _policies(graph: Graph, analysis: an.Analysis, name: dict, docs: dict) -> li
         e = analysis.entities[iri]
         who = _objects(graph, iri, "imposedBy", name)
         parties = _objects(graph, iri, "party", name)
-        when = _objects(graph, iri, "date", name) + [f"for {d}" for d in _objects(graph, iri, "duration", name)]
+        when = ([_date(d) for d in sorted(str(o) for o in graph.objects(URIRef(iri), KG.date))]
+                + [f"for {_duration(str(d))}" for d in sorted(graph.objects(URIRef(iri), KG.duration))])
         rows.append([
             name[iri], e["type"],
             ", ".join(who + [f"{p} (party)" for p in parties if p not in who]) or "—",

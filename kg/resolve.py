@@ -81,7 +81,7 @@ def resolve(results: Iterable[ArticleResult]) -> Corpus:
         entities.setdefault(ent.uid, ent)
         if ent is not entities[ent.uid]:
             _absorb(entities[ent.uid], ent)
-    facts = _map_facts(results, agent_uid)
+    facts = _drop_overruled(_map_facts(results, agent_uid))
     facts = _to_countries(facts, entities)
     facts, events = _resolve_occurrences(results, ents, facts, entities)
     entities.update(events)
@@ -133,7 +133,7 @@ def _join_people(ents, uf) -> None:
     for gid, e in sorted(ents.items()):
         name = _norm(e.name)
         if e.type == ORGANIZATION:
-            if set(name.lower().split()) & lex.org_heads or not person_votes[name]:
+            if set(name.lower().split()) & lex.org_heads or len(name.split()) > 3 or name.isupper():
                 continue
         elif e.type not in _PERSONS:
             continue
@@ -174,12 +174,20 @@ def _join_organizations(ents, uf) -> None:
             uf.union(orgs[key], gid)
         else:
             orgs[key] = gid
+    initials: dict[str, list[str]] = defaultdict(list)
     for key, gid in sorted(orgs.items()):
         words = key.split()
         for k in range(1, len(words)):
             prefix = " ".join(words[:k])
             if prefix in orgs and all(w in lex.org_heads for w in words[k:]):
                 uf.union(orgs[prefix], gid)
+        caps = "".join(w[0] for w in _norm(ents[gid].name).split() if w[:1].isupper())
+        if len(caps) >= 2 and len(words) >= 2:
+            initials[caps.lower()].append(gid)
+    # "EU" is "European Union" when the corpus spells out exactly one such name.
+    for key, gid in sorted(orgs.items()):
+        if ents[gid].name.isupper() and 2 <= len(key) <= 6 and len({uf.find(g) for g in initials.get(key, [])}) == 1:
+            uf.union(initials[key][0], gid)
 
 
 def _make_entity(members, docs) -> ResolvedEntity:
@@ -225,8 +233,14 @@ def _map_facts(results, agent_uid) -> list[ResolvedFact]:
         for f in r.facts:
             s = agent_uid.get((d, f.subject), f"{d}#{f.subject}")
             o = f.obj if isinstance(f.obj, Literal) else agent_uid.get((d, f.obj), f"{d}#{f.obj}")
-            facts.append(ResolvedFact(s, f.predicate, o, f.evidence))
+            facts.append(ResolvedFact(s, f.predicate, o, f.evidence, f.weak))
     return facts
+
+
+def _drop_overruled(facts) -> list[ResolvedFact]:
+    """A default (weak) office fact gives way to any explicit one for the same person."""
+    explicit = {f.subject for f in facts if not f.weak and f.predicate in ("officialOf", "leaderOf")}
+    return [f for f in facts if not (f.weak and f.subject in explicit)]
 
 
 def _to_countries(facts, entities) -> list[ResolvedFact]:

@@ -1,9 +1,16 @@
-"""Small text helpers shared by the stages (no spaCy, no rdflib)."""
+"""Small text helpers shared by the stages (no spaCy, no rdflib).
+
+Line splitting, HTML and Markdown to text, a cheap language check, safe slugs.
+The converters work line by line (generators), so a very large article is
+never held as several whole copies at once.
+"""
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from html.parser import HTMLParser
+from typing import Iterable, Iterator
 
 MONTHS = {
     "January": 1, "February": 2, "March": 3, "April": 4, "May": 5, "June": 6, "July": 7,
@@ -12,24 +19,91 @@ MONTHS = {
     "Sept": 9, "Oct": 10, "Nov": 11, "Dec": 12,
 }
 
-_ENGLISH = set(
-    "the of and to in a is that for on with as was by at it from be has have said are were "
-    "this an not which its their but or will would had been also after over about new".split()
-)
+# --------------------------------------------------------------------------- lines
+
+# Every line boundary str.splitlines() knows (CR LF, CR, LF, VT, FF, FS, GS, RS, NEL, LS, PS).
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+# Control and format characters that carry no news (tab is kept as a space).
+_JUNK = re.compile(r"[\x00-\x1f\x7f-\x9f\ufeff\ufffe\uffff\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\u00ad]")
+_SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+
+
+def iter_lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` (as ``str.splitlines``), one at a time, without a list of them all."""
+    pos = 0
+    for m in _LINE_BREAK.finditer(text):
+        yield text[pos:m.start()]
+        pos = m.end()
+    if pos < len(text):
+        yield text[pos:]
+
+
+def clean_line(line: str) -> str:
+    """One line with odd spaces made plain, invisible and control characters dropped, ends trimmed."""
+    line = _SPACES.sub(" ", line)
+    line = _JUNK.sub("", line)
+    return line.strip()
+
+
+# --------------------------------------------------------------------------- language
+
+_FUNCTION_WORDS = {
+    "en": "the of and to in a is that for on with as was by at it from be has have said are were this an "
+          "not which its their but or will would had been also after over about new he she they we his her "
+          "who than more into could should",
+    "fr": "le la les des du et est une que qui dans pour pas sur au aux avec ce cette il elle sont ont été "
+          "par plus se son sa ses leur mais ou nous vous être fait comme",
+    "de": "der die das und ist ein eine nicht mit den dem des zu von im auf sich für es sie wird wurde auch "
+          "bei nach aus noch dass oder sind hat ich wir einen einer",
+    "es": "el la los las del y que en un una es por con para se al lo como su sus pero más fue ha son está "
+          "este esta ya muy sin sobre entre",
+    "it": "il lo la gli le di del della che un una per con non è sono da nel alla anche ma come più "
+          "questo sua suo dei delle",
+    "pt": "o os as do da dos das que em um uma para com não por se na no mais foi é são ao pelo pela "
+          "seu sua também",
+    "nl": "de het een en van is dat op te niet met zijn voor ook aan er die wordt werd naar bij heeft "
+          "hij maar nog wel",
+}
+_WORD_SETS = {lang: frozenset(words.split()) for lang, words in _FUNCTION_WORDS.items()}
+_WORD = re.compile(r"[^\W\d_]+")
+LANGUAGE_SAMPLE = 20000
+
+
+def guess_language(text: str) -> str:
+    """A cheap guess from the start of ``text``: "en", another code, "non-latin" or "unknown" (too short).
+
+    Latin-script text is scored by the share of each language's function words;
+    text whose letters are mostly in another script is not English whatever its words.
+    """
+    sample = text[:LANGUAGE_SAMPLE]
+    letters = _WORD.findall(sample)
+    n_letters = sum(len(w) for w in letters)
+    if not n_letters:
+        return "unknown"
+    latin = sum(1 for w in letters for ch in w if ch < "\u0250")
+    if latin < 0.6 * n_letters:
+        return "non-latin"
+    words = [w.lower() for w in letters]
+    scores = {lang: sum(w in s for w in words) for lang, s in _WORD_SETS.items()}
+    best = max(scores, key=lambda lang: (scores[lang], lang == "en"))
+    if len(words) < 8:
+        if scores["en"]:
+            return "en"
+        return best if scores[best] else "unknown"
+    if scores["en"] >= 0.10 * len(words) and scores["en"] >= scores[best]:
+        return "en"
+    return best if scores[best] else "unknown"
 
 
 def looks_english(text: str) -> bool:
-    """True when enough of the words are common English function words."""
-    words = re.findall(r"[^\W\d_]+", text[:20000].lower())
-    if len(words) < 8:
-        return bool(words) and any(w in _ENGLISH for w in words) or (
-            bool(words) and all(w.isascii() for w in words))
-    share = sum(w in _ENGLISH for w in words) / len(words)
-    return share >= 0.12
+    """True when the text reads as English (short Latin-script text with no foreign function words passes)."""
+    return guess_language(text) in ("en", "unknown") and bool(_WORD.search(text[:LANGUAGE_SAMPLE]))
 
+
+# --------------------------------------------------------------------------- slugs
 
 def slugify(name: str, max_len: int = 80) -> str:
-    """A safe IRI path segment: ASCII letters, digits and hyphens only."""
+    """A safe IRI path segment: ASCII letters, digits and hyphens only (a hash when nothing is left)."""
     norm = unicodedata.normalize("NFKD", name)
     ascii_ = norm.encode("ascii", "ignore").decode("ascii").lower()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_).strip("-")[:max_len].strip("-")
@@ -37,8 +111,6 @@ def slugify(name: str, max_len: int = 80) -> str:
 
 
 def _short_hash(text: str) -> str:
-    import hashlib
-
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
 
 
@@ -46,63 +118,191 @@ def strip_possessive(text: str) -> str:
     return re.sub(r"(?:'s|’s|'|’)$", "", text.strip()).strip()
 
 
+# --------------------------------------------------------------------------- HTML
+
 class _TextExtractor(HTMLParser):
-    SKIP = {"script", "style", "nav", "footer", "header", "aside", "form", "noscript", "template", "svg"}
-    BLOCK = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "section",
-             "article", "blockquote", "pre", "title", "ul", "ol", "table", "hr"}
+    """Text of the blocks of a page, one line a block; the <h1> and <title> on the side."""
+
+    SKIP = {"script", "style", "nav", "footer", "header", "aside", "form", "noscript", "template", "svg",
+            "iframe", "button", "select", "figcaption"}
+    HIDDEN = {"script", "style", "noscript", "template", "svg"}   # not even an <h1> inside these
+    BLOCK = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "td", "th", "section",
+             "article", "blockquote", "pre", "title", "ul", "ol", "table", "hr", "dd", "dt", "main",
+             "figure", "header", "footer", "nav", "aside", "body", "html", "head"}
+    VOID = {"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "embed", "source", "track", "wbr"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skip_depth = 0
+        self.hidden_depth = 0
+        self.pre_depth = 0
         self.title: list[str] = []
         self.h1: list[str] = []
+        self.h1_done = False
         self._in = ""
 
     def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            if tag in self.BLOCK:
+                self.parts.append("\n")
+            return
         if tag in self.SKIP:
             self.skip_depth += 1
+        if tag in self.HIDDEN:
+            self.hidden_depth += 1
+        if tag == "pre":
+            self.pre_depth += 1
         if tag in self.BLOCK:
             self.parts.append("\n")
-        if tag in ("title", "h1"):
+        if tag == "title" or (tag == "h1" and not self.h1_done):
             self._in = tag
+
+    def handle_startendtag(self, tag, attrs):
+        if tag in self.BLOCK:
+            self.parts.append("\n")
 
     def handle_endtag(self, tag):
         if tag in self.SKIP and self.skip_depth:
             self.skip_depth -= 1
+        if tag in self.HIDDEN and self.hidden_depth:
+            self.hidden_depth -= 1
+        if tag == "pre" and self.pre_depth:
+            self.pre_depth -= 1
         if tag in self.BLOCK:
             self.parts.append("\n")
         if tag == self._in:
+            if tag == "h1" and "".join(self.h1).strip():
+                self.h1_done = True
             self._in = ""
 
     def handle_data(self, data):
         if self._in == "title":
             self.title.append(data)
             return
-        if self.skip_depth:
+        if self.hidden_depth:
             return
         if self._in == "h1":
             self.h1.append(data)
-        self.parts.append(data)
+        if self.skip_depth:
+            return
+        # Outside <pre>, a line break in the markup is a space: only blocks make lines.
+        self.parts.append(data if self.pre_depth else re.sub(r"\s+", " ", data))
+
+
+_TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{1,40}$")
 
 
 def html_to_text(html: str) -> tuple[str, str | None]:
-    """Markup stripped to text (one line a block), and the page's headline if it has one."""
+    """Markup stripped to text (one line a block), and the page's headline (its <h1>, else its <title>)."""
     parser = _TextExtractor()
     parser.feed(html)
     parser.close()
-    lines = [re.sub(r"[ \t]+", " ", ln).strip() for ln in "".join(parser.parts).split("\n")]
-    text = "\n".join(ln for ln in lines if ln)
-    title = " ".join("".join(parser.h1 or parser.title).split()) or None
-    return text, title
+    text = "".join(parser.parts)
+    parser.parts.clear()
+    title = " ".join("".join(parser.h1).split())
+    if not title:
+        # A <title> usually ends with the site's name: "Headline | Site" or "Headline - Site".
+        title = " ".join("".join(parser.title).split())
+        shorter = _TITLE_SUFFIX.sub("", title)
+        if len(shorter.split()) >= 3:
+            title = shorter
+    return text, (clean_line(title) or None)
+
+
+# --------------------------------------------------------------------------- Markdown
+
+_MD_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_MD_BLOCK = re.compile(r"^\s{0,3}(?:#{1,6}(?:\s|$)|>|[-*+]\s|\d{1,9}[.)]\s|\|)")
+_MD_RULE = re.compile(r"^\s{0,3}(?:(?:[-*_]\s*){3,}|=+\s*)$")
+_MD_REFDEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S")
+_MD_PREFIX = re.compile(r"^\s{0,3}(?:#{1,6}(?=\s|$)|(?:>\s?)+|[-*+](?=\s)|\d{1,9}[.)](?=\s))\s*")
+_MD_INLINE = (
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),                   # images
+    (re.compile(r"\[\^[^\]]*\]"), ""),                             # footnote marks
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),                  # [text](url)
+    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),                 # [text][ref]
+    (re.compile(r"<(?:https?://|mailto:)[^>]*>"), ""),              # autolinks
+    (re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"), ""),  # inline HTML tags
+    (re.compile(r"(\*\*|\*|``|`)(\S(?:.*?\S)?)\1"), r"\2"),        # emphasis, code
+    (re.compile(r"(?<!\w)(__|_)(\S(?:.*?\S)?)\1(?!\w)"), r"\2"),
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])"), r"\1"),          # backslash escapes
+    (re.compile(r"#+\s*$"), ""),                                    # closing hashes of a heading
+)
+
+
+def _md_inline(text: str) -> str:
+    for pattern, repl in _MD_INLINE:
+        text = pattern.sub(repl, text)
+    return text.strip()
+
+
+def markdown_lines(lines: Iterable[str]) -> Iterator[str]:
+    """Markdown lines → text lines: one line a paragraph, heading, list item or table row; "" between.
+
+    Lines of one paragraph are joined (Markdown's own rule), code blocks, front
+    matter, rules and link definitions are dropped; a front-matter ``title:``
+    comes out first, as the headline.
+    """
+    fence = ""
+    para: list[str] = []
+    front = None  # None: not decided; True: inside front matter; False: done
+    for raw in lines:
+        line = raw.rstrip()
+        if front is None:
+            if not line.strip():
+                continue
+            front = line.strip() == "---"
+            if front:
+                continue
+        elif front:
+            if line.strip() in ("---", "..."):
+                front = False
+            else:
+                m = re.match(r"\s*title\s*:\s*(.+)$", line, re.I)
+                if m:
+                    yield _md_inline(m.group(1).strip().strip("\"'"))
+                    yield ""
+            continue
+        if fence:
+            if line.strip().startswith(fence):
+                fence = ""
+            continue
+        m = _MD_FENCE.match(line)
+        if m:
+            fence = m.group(1)[0] * 3
+            yield from _flush(para)
+            continue
+        if not line.strip() or _MD_RULE.match(line) or _MD_REFDEF.match(line):
+            yield from _flush(para)
+            continue
+        if re.match(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$", line):
+            continue  # the rule under a table's header row
+        if _MD_BLOCK.match(line):
+            yield from _flush(para)
+            alone = line.lstrip()[:1] in ("#", "|")   # a heading or a table row is a block of its own
+            if line.lstrip().startswith("|"):
+                cells = [c.strip() for c in line.strip().strip("|").split("|")]
+                line = "; ".join(c for c in cells if c)
+            else:
+                line = _MD_PREFIX.sub("", line)
+            para.append(line.strip())
+            if alone:
+                yield from _flush(para)
+            continue
+        para.append(line.strip())
+    yield from _flush(para)
+
+
+def _flush(para: list[str]) -> Iterator[str]:
+    if para:
+        text = _md_inline(" ".join(para))
+        para.clear()
+        if text:
+            yield text
+        yield ""
 
 
 def markdown_to_text(md: str) -> str:
-    """Markdown syntax dropped, words kept."""
-    text = re.sub(r"```.*?```", "", md, flags=re.S)
-    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"^\s{0,3}(#{1,6}|>|[-*+]|\d+\.)\s+", "", text, flags=re.M)
-    text = re.sub(r"(\*\*|__|\*|_|`)(\S.*?\S|\S)\1", r"\2", text)
-    text = re.sub(r"^\s*([-*_]\s*){3,}$", "", text, flags=re.M)
-    return text
+    """Markdown syntax dropped, words kept (one line a paragraph)."""
+    return "\n".join(markdown_lines(iter_lines(md)))

@@ -205,3 +205,30 @@ def open_page(path: Path, width: int = 1400, height: int = 900, timeout_ms: int 
             yield page, log
         finally:
             browser.close()
+
+
+def wait_ready(page, timeout_ms: int = 30000) -> None:
+    """Until the page script has built the network and vis-network has drawn it once."""
+    page.wait_for_function("window.kgView && window.kgView.ready === true", timeout=timeout_ms)
+
+
+def node_point(page, node_id: int) -> tuple[float, float]:
+    """Where node ``node_id`` is on the page, in CSS pixels."""
+    p = page.evaluate("""(id) => {
+        const n = kgView.network, c = n.canvasToDOM(n.getPositions([id])[id]);
+        const r = document.getElementById('kg-network').getBoundingClientRect();
+        return [r.left + c.x, r.top + c.y];
+    }""", node_id)
+    return p[0], p[1]
+
+
+def edge_point(page, edge_id: int) -> tuple[float, float]:
+    """The middle of drawn edge ``edge_id`` on the page."""
+    p = page.evaluate("""(id) => {
+        const e = kgView.edges.get(id), n = kgView.network;
+        const pos = n.getPositions([e.from, e.to]);
+        const c = n.canvasToDOM({x: (pos[e.from].x + pos[e.to].x) / 2, y: (pos[e.from].y + pos[e.to].y) / 2});
+        const r = document.getElementById('kg-network').getBoundingClientRect();
+        return [r.left + c.x, r.top + c.y];
+    }""", edge_id)
+    return p[0], p[1]

@@ -2,7 +2,7 @@
  *
  * Every string from the articles (names, titles, sentences) is untrusted: it is
  * only ever put in the page with textContent or as a text node, and tooltips
- * are DOM elements built the same way.  Nothing here uses innerHTML.
+ * are DOM elements built the same way: no string is ever parsed as HTML.
  */
 (function () {
   "use strict";

@@ -14,7 +14,7 @@ from kg.extract.events import find_events
 from kg.extract.mentions import find_mentions
 from kg.extract.offices import find_offices
 from kg.extract.policies import find_policies
-from kg.model import ArticleResult, Document, EVENT, POLICY_TYPES
+from kg.model import COUNTRY, ArticleResult, Document, EVENT, POLICY_TYPES
 
 # Extraction logic version: part of the incremental cache key.
 EXTRACTOR_VERSION = "1"
@@ -33,6 +33,25 @@ def paragraphs(document: Document) -> Iterator[tuple[int, str]]:
             start, chunk = start + cut, chunk[cut:]
         if chunk.strip():
             yield start, chunk
+
+
+_DATELINE = re.compile(r"^\s*([A-Z][A-Z .'\-]{1,40}?)(?:,|\s+\(|\s+[-–—])")
+
+
+def _dateline(par: Paragraph, table: ArticleTable) -> None:
+    """The country of a dateline's city ("NEW DELHI, July 24 -"): the article's home country."""
+    from kg.lexicon import lexicon
+
+    m = _DATELINE.match(par.doc.text)
+    if not m:
+        return
+    lex = lexicon()
+    place = m.group(1).strip()
+    code = lex.country_of(place.title()) or lex.country_of(place)
+    if code:
+        start = par.offset + m.start(1)
+        table.home_country = table.add(COUNTRY, lex.countries[code].name, place,
+                                       (start, start + len(place)), key=code)
 
 
 def extract_article(document: Document, docs: Iterable[tuple[int, object]]) -> ArticleResult:
@@ -58,6 +77,8 @@ def extract_article(document: Document, docs: Iterable[tuple[int, object]]) -> A
         par = Paragraph(doc=doc, offset=offset, table=table, article_date=document.date, is_headline=True)
         find_mentions(par, name_tokens)
         pars = [par] + body
+    if body:
+        _dateline(body[0], table)
     state: dict = {}
     for par in pars:
         find_offices(par)

@@ -30,6 +30,7 @@ class ArticleTable:
         self.facts: list[Fact] = []
         self._fact_keys: set = set()
         self.country_counts: dict[str, int] = {}
+        self.home_country: str | None = None     # local id of the dateline's country, if any
 
     def add(self, type_: str, name: str, surface: str, span: tuple[int, int],
             key: str | None = None, vote: str | None = None) -> str:
@@ -48,20 +49,28 @@ class ArticleTable:
             self.country_counts[key] = self.country_counts.get(key, 0) + 1
         return lid
 
+    def retract(self, lid: str, char_start: int) -> None:
+        """Take back one mention (a word that turned out to belong to a title)."""
+        ent = self.entities[lid]
+        ent.spans = [sp for sp in ent.spans if sp[0] != char_start]
+        if not ent.spans:
+            ent.forms.clear()
+
     def new(self, type_: str, name: str, span: tuple[int, int]) -> str:
         """A fresh entity that is never merged by name (policies, events)."""
         lid = f"e{len(self.entities)}"
         self.entities[lid] = Entity(local_id=lid, type=type_, name=name, forms={name}, spans=[span])
         return lid
 
-    def fact(self, subject: str, predicate: str, obj: str | Literal, evidence: Evidence) -> None:
+    def fact(self, subject: str, predicate: str, obj: str | Literal, evidence: Evidence,
+             weak: bool = False) -> None:
         if subject == obj:
             return
         key = (subject, predicate, obj, evidence.start)
         if key in self._fact_keys:
             return
         self._fact_keys.add(key)
-        self.facts.append(Fact(subject, predicate, obj, evidence))
+        self.facts.append(Fact(subject, predicate, obj, evidence, weak))
 
     def top_countries(self, n: int = 2) -> list[str]:
         ranked = sorted(self.country_counts.items(), key=lambda kv: (-kv[1], kv[0]))

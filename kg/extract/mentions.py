@@ -62,7 +62,7 @@ def _country_token_parts(token) -> list[str]:
     return []
 
 
-def _add(par: Paragraph, type_: str, name: str, start: int, end: int,
+def add_mention(par: Paragraph, type_: str, name: str, start: int, end: int,
          key: str | None = None, vote: str | None = None) -> str:
     surface = par.doc[start:end].text
     lid = par.table.add(type_, name, surface, _span_chars(par, start, end), key=key, vote=vote)
@@ -88,7 +88,7 @@ def find_mentions(par: Paragraph, body_name_tokens: set[str] | None = None) -> N
         if label in ("GPE", "NORP", "LOC", "FAC", "ORG", "PERSON"):
             code = lex.country_of(text, allow_ambiguous=label in ("GPE", "NORP", "LOC"))
             if code:
-                _add(par, COUNTRY, lex.countries[code].name, start, end, key=code)
+                add_mention(par, COUNTRY, lex.countries[code].name, start, end, key=code)
                 continue
         if label == "COMMODITY":
             _commodity(par, start, end)
@@ -96,6 +96,7 @@ def find_mentions(par: Paragraph, body_name_tokens: set[str] | None = None) -> N
             _person(par, start, end, body_name_tokens)
         elif label in ("ORG", "FAC"):
             _organization(par, start, end, label)
+    _org_phrases(par)
     for token in doc:
         if token.i in par.tok_ent:
             continue
@@ -107,8 +108,35 @@ def find_mentions(par: Paragraph, body_name_tokens: set[str] | None = None) -> N
     par.persons.sort()
 
 
+_VARIETY = {"white", "brown", "crude", "raw", "refined", "frozen", "fresh", "basmati", "rough", "green",
+            "unprocessed", "processed", "finished", "semi-finished", "flat", "rolled", "primary", "secondary",
+            "liquefied", "enriched", "natural", "synthetic", "used", "medical", "industrial", "agricultural"}
+
+
+def _extend_left(doc, start: int) -> int:
+    """Take in the modifiers that name a variety of the good ("non-basmati white rice", "rock lobster")."""
+    lex = lexicon()
+    while start > 0:
+        t = doc[start - 1]
+        if t.ent_type_ and t.ent_type_ not in ("COMMODITY",) or lex.country_of(t.text, allow_ambiguous=False):
+            break
+        if t.dep_ == "compound" and t.pos_ == "NOUN" and t.is_lower and t.is_alpha:
+            start -= 1
+        elif t.dep_ in ("amod", "compound") and t.is_lower and (
+                t.lower_ in _VARIETY or (t.lower_.endswith("ed") and t.lower_ not in ("used", "needed", "related"))
+                or ("-" in t.text and not t.text.startswith("-"))):
+            start -= 1
+        elif t.text == "-" and start >= 2 and doc[start - 2].is_lower:
+            start -= 2
+        else:
+            break
+    return start
+
+
 def _commodity(par: Paragraph, start: int, end: int) -> None:
     doc = par.doc
+    if doc[end - 1].pos_ not in ("NOUN", "PROPN", "ADJ", "X"):
+        return
     last = doc[end - 1]
     nxt = doc[end] if end < len(doc) else None
     # A good used as a modifier of another noun is that noun's kind, unless the noun is trade in it.
@@ -120,7 +148,12 @@ def _commodity(par: Paragraph, start: int, end: int) -> None:
     concept = lexicon().commodities.get(doc[start:end].text.lower())
     if concept is None:
         return
-    _add(par, COMMODITY, doc[start:end].text, start, end, key=concept)
+    wide = _extend_left(doc, start)
+    if wide < start:
+        text = doc[wide:end].text
+        add_mention(par, COMMODITY, text, wide, end, key=text.lower())
+        return
+    add_mention(par, COMMODITY, doc[start:end].text, start, end, key=concept)
 
 
 def _person(par: Paragraph, start: int, end: int, body_name_tokens: set[str] | None) -> None:
@@ -146,7 +179,7 @@ def _person(par: Paragraph, start: int, end: int, body_name_tokens: set[str] | N
     name = strip_possessive(doc[start:end].text)
     if not name or lex.office(name):
         return
-    lid = _add(par, PERSON, name, start, end, key=name, vote=PERSON)
+    lid = add_mention(par, PERSON, name, start, end, key=name, vote=PERSON)
     par.persons.append((start, lid))
 
 
@@ -160,4 +193,43 @@ def _organization(par: Paragraph, start: int, end: int, label: str) -> None:
         return
     if label == "FAC" and not ({t.lower_ for t in doc[start:end]} & lex.org_heads):
         return
-    _add(par, ORGANIZATION, name, start, end, key=name, vote=ORGANIZATION)
+    add_mention(par, ORGANIZATION, name, start, end, key=name, vote=ORGANIZATION)
+
+
+_ORG_JOINERS = {"of", "for", "and", "&", "the"}
+
+
+def _org_phrases(par: Paragraph) -> None:
+    """ "Indonesian Nickel Miners Association", "U.S. Lumber Coalition": capitalized words up to an
+    organization head word, which the ruler's demonym or the NER may have split."""
+    doc = par.doc
+    lex = lexicon()
+    heads = lex.org_heads
+    i = 0
+    n = len(doc)
+    while i < n:
+        t = doc[i]
+        if not (t.is_title or t.is_upper) or t.is_punct or t.i == t.sent.start and t.lower_ in ("the", "a"):
+            i += 1
+            continue
+        j = i
+        last_head = -1
+        while j < n and (doc[j].is_title or doc[j].is_upper or (doc[j].lower_ in _ORG_JOINERS and j > i)) \
+                and not doc[j].is_punct:
+            if doc[j].lower_ in heads and (doc[j].is_title or doc[j].is_upper):
+                last_head = j
+            j += 1
+        if last_head > i and not any(par.type_of(par.tok_ent.get(k)) == PERSON for k in range(i, last_head + 1)):
+            end = last_head + 1
+            start = i
+            if doc[start].lower_ in ("the",):
+                start += 1
+            name = doc[start:end].text
+            if end - start >= 2 and not lex.office(name) and not any(
+                    lex.office(doc[k:end].text) for k in range(start, end)):
+                for k in range(start, end):
+                    old = par.tok_ent.pop(k, None)
+                    if old and par.type_of(old) != ORGANIZATION:
+                        par.table.retract(old, par.offset + doc[k].idx)
+                add_mention(par, ORGANIZATION, name, start, end, key=name, vote=ORGANIZATION)
+        i = max(j, i + 1)

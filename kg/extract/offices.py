@@ -29,7 +29,7 @@ def _match_office(words: str) -> Office | None:
     parts = norm_title(words).split(" ")
     for k in range(1, len(parts)):
         rest = " ".join(parts[k:])
-        if all(p in lex.title_modifiers or p.isalpha() for p in parts[:k]) and lex.office(rest):
+        if all(p in lex.title_modifiers for p in parts[:k]) and lex.office(rest):
             found = lex.office(rest)
             return Office(words, found.leader and not (set(parts[:k]) & _LEAD_BREAKERS), found.country, found.public)
     return None
@@ -75,6 +75,9 @@ def _emit(par: Paragraph, person: str, title_tokens, office: Office, body: str |
     title = " ".join(t.text for t in title_tokens).strip(" ,")
     if not title:
         return
+    weak = False
+    if body is None and not office.country and table.home_country and not office.leader:
+        body, weak = table.home_country, True
     if body is None and office.country:
         body = table.add(COUNTRY, lex.countries[office.country].name, lex.countries[office.country].name,
                          (-1, -1), key=office.country)
@@ -86,7 +89,46 @@ def _emit(par: Paragraph, person: str, title_tokens, office: Office, body: str |
     if body is not None:
         is_country = table.entities[body].type == COUNTRY
         predicate = "leaderOf" if office.leader and is_country else "officialOf"
-        table.fact(person, predicate, body, ev)
+        table.fact(person, predicate, body, ev, weak=weak)
+
+
+def _retract(par: Paragraph, tokens) -> None:
+    """Words read as part of a title ("Treasury" in "Treasury Secretary") are not an organization.
+
+    An organization that only partly overlaps the title ("EU Trade" before "Commissioner")
+    keeps the words outside it ("EU").
+    """
+    from kg.extract.mentions import add_mention
+
+    inside = {t.i for t in tokens}
+    for t in tokens:
+        lid = par.tok_ent.get(t.i)
+        if not lid or par.type_of(lid) != ORGANIZATION:
+            continue
+        ent_tokens = [i for i, v in par.tok_ent.items() if v == lid and abs(i - t.i) < 12]
+        start = min(ent_tokens)
+        while start - 1 in par.tok_ent and par.tok_ent[start - 1] == lid:
+            start -= 1
+        run = [i for i in range(start, max(ent_tokens) + 1) if par.tok_ent.get(i) == lid]
+        for i in run:
+            par.tok_ent.pop(i, None)
+        par.table.retract(lid, par.offset + par.doc[run[0]].idx)
+        outside = [i for i in run if i not in inside]
+        if outside and outside == list(range(outside[0], outside[-1] + 1)) and outside[-1] < min(inside):
+            span = par.doc[outside[0]:outside[-1] + 1]
+            add_mention(par, ORGANIZATION, span.text, span.start, span.end, vote=ORGANIZATION)
+
+
+def _counterpart_country(par: Paragraph, i: int) -> str | None:
+    """ "his Chinese counterpart, Commerce Minister Zhou Ping": the country of the counterpart."""
+    doc = par.doc
+    if i >= 2 and doc[i - 1].text == "," and doc[i - 2].lower_ in ("counterpart", "counterparts"):
+        for c in doc[i - 2].children:
+            if c.dep_ in ("amod", "poss", "compound"):
+                lid = par.entity_at(c)
+                if lid and par.type_of(lid) == COUNTRY:
+                    return lid
+    return None
 
 
 def _title_before(par: Paragraph, start: int, person: str) -> bool:
@@ -103,11 +145,30 @@ def _title_before(par: Paragraph, start: int, person: str) -> bool:
         office = _match_office(span.text)
         if office is None:
             continue
-        mods = {t.lower_ for t in doc[max(sent_start, start - k - 1):start - k]}
-        body, _ = _country_before(par, start - k)
-        if body is None and start - k - 1 >= sent_start and doc[start - k - 1].lower_ in mods:
-            body, _ = _country_before(par, start - k - 1)
-        _emit(par, person, span, office, body, mods, doc[start])
+        title, body = span, None
+        if not lexicon().office(span.text):
+            # "EU Trade Commissioner", "Commerce Ministry spokesperson": a body, then the title.
+            for m in range(1, k):
+                head = span[:m]
+                if lexicon().office(span[m:].text) and all(
+                        par.type_of(par.entity_at(t)) == ORGANIZATION or t.is_upper for t in head):
+                    _retract(par, span)
+                    from kg.extract.mentions import add_mention
+                    body = add_mention(par, ORGANIZATION, head.text, head.start, head.end)
+                    title, office = span[m:], lexicon().office(span[m:].text)
+                    break
+        if body is None:
+            _retract(par, span)
+        first = start - k
+        before = doc[first - 1] if first - 1 >= sent_start else None
+        mods = {before.lower_} if before is not None else set()
+        if body is None:
+            body, _ = _country_before(par, first)
+        if body is None and before is not None and before.lower_ in lex.title_modifiers | _NOT_SERVING:
+            body, _ = _country_before(par, first - 1)
+        if body is None:
+            body = _counterpart_country(par, first)
+        _emit(par, person, title, office, body, mods, doc[start])
         return True
     return False
 

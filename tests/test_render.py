@@ -1,0 +1,182 @@
+"""kg.render: a self-contained, deterministic page whose untrusted text stays data."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from rdflib import Graph
+
+from browser_support import HOSTILE_NAME, HOSTILE_SCRIPT, ID, news_graph, synthetic_graph
+from kg import analyze as an
+from kg import render
+from kg.vocab import ONTOLOGY_FILE
+
+SHAPES_WITH_SIZE = {"dot", "diamond", "square", "triangle", "triangleDown", "star", "hexagon"}
+
+
+@pytest.fixture(scope="module")
+def page() -> str:
+    g = news_graph()
+    return render.render_html(g, an.analyze(g))
+
+
+@pytest.fixture(scope="module")
+def data() -> dict:
+    g = news_graph()
+    return render.page_data(g, an.analyze(g))
+
+
+def embedded_data(html: str) -> dict:
+    m = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', html, re.S)
+    return json.loads(m.group(1))
+
+
+def scripts(html: str) -> list[str]:
+    return re.findall(r"<script>(.*?)</script>", html, re.S)
+
+
+# ---------------------------------------------------------------- offline and safe
+
+def test_page_loads_nothing_from_anywhere(page):
+    assert not re.search(r"<(script|img|iframe|link)[^>]*\s(src|href)=", page, re.I)
+    assert "@import" not in page
+    assert not re.search(r"url\(\s*['\"]?(https?:|//)", page, re.I)
+    assert "sourceMappingURL" not in page
+    assert "bootstrap" not in page.lower()
+
+
+def test_page_forbids_requests_and_allows_only_its_own_scripts(page):
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
+    assert "default-src 'none'" in csp and "connect-src 'none'" in csp
+    assert "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+    allowed = set(re.findall(r"'(sha256-[^']+)'", csp))
+    found = {"sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() for s in scripts(page)}
+    assert len(scripts(page)) == 2 and found == allowed
+
+
+def test_hostile_text_never_appears_as_markup(page):
+    assert "<img" not in page
+    assert page.count("</script>") == 3           # data, vis-network, view.js: nothing else closes a script
+    assert "alert(2)" in page                     # it is there, as escaped data
+    d = embedded_data(page)
+    labels = [i["label"] for i in d["info"]]
+    assert HOSTILE_NAME in labels
+    assert any(HOSTILE_SCRIPT in s for _, s in d["sentences"])
+    assert any(HOSTILE_SCRIPT in title for _, title in d["docs"])
+
+
+def test_page_script_never_writes_html():
+    js = (render.DATA_DIR / "view.js").read_text()
+    assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function", js)
+
+
+@given(st.text())
+def test_script_json_cannot_close_its_element(text):
+    out = render.script_json({"t": text})
+    assert not set(out) & {"<", ">", "&", "\u2028", "\u2029"}
+    assert json.loads(out) == {"t": text}
+
+
+# ---------------------------------------------------------------- deterministic
+
+def test_same_graph_same_bytes(page):
+    again = news_graph()
+    assert render.render_html(again, an.analyze(again)) == page
+
+
+def test_same_bytes_after_a_turtle_round_trip(page):
+    g = Graph()
+    g.parse(data=news_graph().serialize(format="turtle"), format="turtle")   # new blank nodes, new order
+    assert render.render_html(g, an.analyze(g)) == page
+
+
+# ---------------------------------------------------------------- what is drawn
+
+def test_one_node_per_entity_with_class_style_and_pagerank_size(data):
+    style = render.load_style()
+    assert len(data["nodes"]) == len(data["info"]) == 8
+    for node, info in zip(data["nodes"], data["info"]):
+        cls = style["classes"][info["type"]]
+        assert node["shape"] == cls["shape"]
+        assert node["color"]["background"] == cls["color"]
+        assert isinstance(node["x"], int) and isinstance(node["y"], int)
+        assert "title" not in node                      # tooltips are built as DOM elements in the page
+    sizes = sorted((i["pr"], n["size"]) for n, i in zip(data["nodes"], data["info"]))
+    assert [s for _, s in sizes] == sorted(s for _, s in sizes)
+    assert sizes[0][1] == style["node_size"]["min"] and sizes[-1][1] == style["node_size"]["max"]
+
+
+def test_positions_are_distinct(data):
+    points = {(n["x"], n["y"]) for n in data["nodes"]}
+    assert len(points) == len(data["nodes"])
+
+
+def test_edges_are_labelled_by_property_and_carry_their_evidence(data):
+    info = data["info"]
+    by_iri = {i["iri"]: k for k, i in enumerate(info)}
+    call, ruiz = by_iri[str(ID["event/ruiz-bessent-call"])], by_iri[str(ID["person/minister-ruiz"])]
+    edge = next(e for e in data["edges"] if e["from"] == call and e["to"] == ruiz)
+    assert edge["label"] == "initiated by, participant"       # the ontology's labels, one drawn edge
+    assert edge["arrows"] == "to"
+    facts = data["facts"][edge["id"]]
+    assert [f[1] for f in facts] == ["initiatedBy", "participant"]
+    said = [data["sentences"][s][1] for s in facts[0][2]]
+    assert said == ["The call was requested by Ruiz."]
+    tariff, steel = by_iri[str(ID["policy/us-tariffs-on-steel"])], by_iri[str(ID["commodity/steel"])]
+    edge = next(e for e in data["edges"] if e["from"] == tariff and e["to"] == steel)
+    docs = sorted(data["docs"][data["sentences"][s][0]][0] for s in data["facts"][edge["id"]][0][2])
+    assert docs == ["001_tariffs", "002_call"]
+    assert edge["width"] > next(e for e in data["edges"] if e["from"] == call)["width"] - 1
+
+
+def test_tooltip_and_detail_data(data):
+    ruiz = next(i for i in data["info"] if i["label"] == HOSTILE_NAME)
+    assert ruiz["type"] == "Official"
+    assert ruiz["aliases"] == ["<b>Ruiz</b>", "Ruiz"]
+    assert [data["docs"][d][0] for d in ruiz["docs"]] == ["001_tariffs", "002_call"]
+    (prop, value, cited), = ruiz["attrs"]
+    assert (prop, value) == ("title", "Trade Minister <i>acting</i>")
+    assert HOSTILE_SCRIPT in data["sentences"][cited[0]][1]
+    assert ruiz["com"] >= 1 and ruiz["deg"] == 2
+
+
+def test_classes_in_the_legend_are_those_present_in_legend_order(data):
+    assert [c["name"] for c in data["classes"]] == [
+        "Official", "Country", "Organization", "Event", "Commodity", "Tariff"]
+    assert {c["name"]: c["count"] for c in data["classes"]}["Official"] == 2
+
+
+def test_style_covers_every_class_of_the_ontology():
+    onto = Graph().parse(ONTOLOGY_FILE)
+    q = "SELECT ?c WHERE { ?c a owl:Class }"
+    classes = {str(r[0]).split("#")[1] for r in onto.query(q, initNs={"owl": "http://www.w3.org/2002/07/owl#"})
+               if "kg-news" in str(r[0])} - {"Document", "Agent"}
+    style = render.load_style()["classes"]
+    assert classes <= set(style)
+    assert all(s["shape"] in SHAPES_WITH_SIZE for s in style.values())
+    assert len({s["color"] for s in style.values()}) == len(style)
+
+
+def test_large_graph_lays_out_every_node_and_trades_detail_for_speed():
+    g = synthetic_graph(700)
+    d = render.page_data(g, an.analyze(g))
+    assert len(d["nodes"]) == len(an.entity_graph(g))
+    assert d["big"] and d["options"]["interaction"]["hideEdgesOnDrag"]
+    assert d["options"]["physics"]["enabled"] is False
+    assert len({(n["x"], n["y"]) for n in d["nodes"]}) == len(d["nodes"])
+
+
+def test_layout_is_deterministic_and_handles_tiny_graphs():
+    import networkx as nx
+
+    g = nx.barabasi_albert_graph(120, 2, seed=3)
+    assert render.layout(g) == render.layout(g)
+    assert render.layout(nx.Graph()) == {}
+    one = nx.Graph()
+    one.add_node("a")
+    assert render.layout(one) == {"a": (0, 0)}
