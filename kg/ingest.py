@@ -1,29 +1,40 @@
 """Ingestion: files and folders → :class:`kg.model.Document` records.
 
-Reads bytes, decodes them (UTF-8, byte-order marks, a reported fallback),
-turns HTML and Markdown into text, drops page chrome (share prompts, comment
-disclaimers, stray words, a repeated headline), finds the headline and the
-article's date. Anything that cannot become an English article is a
-:class:`Skip` with a one-line reason; nothing here raises on bad input.
+Reads bytes, decodes them (UTF-8, byte-order marks, UTF-16, a reported
+fallback), turns HTML and Markdown into text, drops page chrome (share
+prompts, comment disclaimers, stray words, a repeated headline), joins
+hard-wrapped lines, finds the headline and the article's date. Anything that
+cannot become an English article is a :class:`Skip` with a one-line reason;
+nothing here raises on bad input.
+
+Memory: a file is read once; its bytes are dropped as soon as they are decoded,
+and the text is cleaned one line at a time, so a very large article costs about
+two copies of its text at the peak (the decoded text and the cleaned one).
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
+import os
 import re
+import stat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from kg.model import Document
-from kg.textutil import MONTHS, html_to_text, markdown_to_text, looks_english
+from kg.textutil import MONTHS, clean_line, html_to_text, iter_lines, looks_english, markdown_lines
 
 log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ""}
+HTML_SUFFIXES = {".html", ".htm"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+NOT_ENGLISH = "not English text; nothing built from it"
+NO_TEXT = "no article text after removing markup and page chrome"
 
 
 @dataclass(frozen=True)
@@ -34,28 +45,25 @@ class Skip:
     reason: str
 
 
-@lru_cache(maxsize=1)
-def _chrome_patterns() -> tuple[re.Pattern, ...]:
-    from kg.vocab import DATA_DIR
-
-    spec = json.loads((DATA_DIR / "chrome.json").read_text(encoding="utf-8"))
-    return tuple(re.compile(p, re.IGNORECASE) for p in spec["line_patterns"])
-
+# --------------------------------------------------------------------------- inputs
 
 def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Skip]]:
-    """Files named directly, and text files found (recursively, sorted) in folders."""
+    """Files named directly, and article files found (recursively, sorted) in folders.
+
+    Every input that gives nothing is a :class:`Skip`: a missing path, a folder
+    with no article files, a file in a folder whose type kg does not read
+    (hidden files and folders are passed over silently).
+    """
     files: list[Path] = []
     skips: list[Skip] = []
     for raw in inputs:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                and p.suffix.lower() in TEXT_SUFFIXES
-            )
-            if not found:
-                skips.append(Skip(str(path), "folder holds no article files (.txt, .md, .html)"))
+            found, others = _scan_folder(path, skips)
+            skips.extend(Skip(str(p), f"not an article file ({p.suffix}); kg reads .txt, .md and .html files")
+                         for p in others)
+            if not found and not others:
+                skips.append(Skip(str(path), "empty folder: no article files (.txt, .md, .html) in it"))
             files.extend(found)
         elif path.is_file():
             files.append(path)
@@ -73,54 +81,202 @@ def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Skip]]
     return unique, skips
 
 
+def _scan_folder(folder: Path, skips: list[Skip]) -> tuple[list[Path], list[Path]]:
+    """(article files, other visible files) under ``folder``, sorted; unreadable sub-folders are skips."""
+    found: list[Path] = []
+    others: list[Path] = []
+
+    def on_error(exc: OSError) -> None:
+        skips.append(Skip(str(exc.filename or folder), f"cannot read folder: {exc.strerror or exc}"))
+
+    for root, dirs, names in os.walk(folder, onerror=on_error):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in names:
+            if name.startswith("."):
+                continue
+            p = Path(root) / name
+            if not p.is_file():
+                continue
+            (found if p.suffix.lower() in TEXT_SUFFIXES else others).append(p)
+    return sorted(found), sorted(others)
+
+
+# --------------------------------------------------------------------------- bytes → text
+
+_MAGIC = (
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or a Word, OpenDocument or EPUB file)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office document"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\xfd7zXZ\x00", "an xz archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"\x7fELF", "a program"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+)
+
+
 def decode(raw: bytes) -> tuple[str, list[str]]:
-    """Bytes → text. Returns the text and notes on what was done; raises ValueError for binary."""
-    notes: list[str] = []
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="replace"), notes
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16", errors="replace"), ["decoded as UTF-16 (byte-order mark)"]
+    """Bytes → text. Returns the text and notes on what was done; raises ValueError for binary data.
+
+    UTF-8 (with or without a byte-order mark) and UTF-16/32 with a byte-order
+    mark are read silently; UTF-16 without one is recognised by its zero
+    bytes; text that is not valid UTF-8 is read as Windows-1252 (or as UTF-8
+    with the few bad bytes replaced, when it is mostly UTF-8), with a note.
+    """
+    for bom, codec in ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+                       (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if raw.startswith(bom):
+            return raw.decode(codec, errors="replace"), [f"decoded as {codec.upper()} (byte-order mark)"]
+    for magic, what in _MAGIC:
+        if raw.startswith(magic):
+            raise ValueError(f"binary file ({what}), not text")
     head = raw[:8192]
     if b"\x00" in head:
-        raise ValueError("binary file (NUL bytes), not text")
+        codec = _utf16_without_bom(head)
+        if not codec:
+            raise ValueError("binary file (NUL bytes), not text")
+        return raw.decode(codec, errors="replace"), [f"decoded as {codec.upper()} (no byte-order mark)"]
+    notes: list[str] = []
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-        notes.append("not valid UTF-8; decoded as Windows-1252")
-    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\r\t\f")
-    if controls > max(8, len(text[:8192]) // 50):
+        text = raw.decode("utf-8", errors="replace")
+        bad = text.count("\ufffd")
+        # Valid multi-byte sequences make the text shorter than the bytes; stray
+        # Windows-1252 bytes do not. Mostly UTF-8 with a few bad bytes stays UTF-8.
+        if len(raw) - len(text) >= bad:
+            if text.startswith("\ufeff"):
+                text = text[1:]
+            notes.append(f"not valid UTF-8 ({bad} bad byte{'s' if bad != 1 else ''} replaced by U+FFFD)")
+        else:
+            del text
+            text = raw.decode("cp1252", errors="replace")
+            notes.append("not valid UTF-8; decoded as Windows-1252")
+    sample = text[:8192]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > max(8, len(sample) // 50):
         raise ValueError("binary file (control bytes), not text")
     return text, notes
 
 
+def _utf16_without_bom(head: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" when the zero bytes fall where UTF-16 puts them for Latin text."""
+    pairs = len(head) // 2
+    if pairs < 4:
+        return None
+    even, odd = head[0:pairs * 2:2].count(0), head[1:pairs * 2:2].count(0)
+    if odd >= 0.4 * pairs and even <= 0.02 * pairs:
+        return "utf-16-le"
+    if even >= 0.4 * pairs and odd <= 0.02 * pairs:
+        return "utf-16-be"
+    return None
+
+
 def normalize(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
-    text = text.replace("\u00a0", " ").replace("\u2028", "\n").replace("\u2029", "\n")
-    # Control characters other than newline and tab carry no news.
-    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", text)
+    """Line endings made plain (\\n), control and invisible characters dropped, odd spaces made plain."""
+    return "\n".join(clean_line(line) for line in iter_lines(text))
 
 
-def strip_chrome(lines: list[str]) -> list[str]:
-    """Drop page chrome lines and repeats of an earlier line (a repeated headline)."""
-    patterns = _chrome_patterns()
-    kept: list[str] = []
-    seen: set[str] = set()
+# --------------------------------------------------------------------------- text → lines
+
+@lru_cache(maxsize=1)
+def _chrome_pattern() -> re.Pattern:
+    from kg.vocab import DATA_DIR
+
+    spec = json.loads((DATA_DIR / "chrome.json").read_text(encoding="utf-8"))
+    # One alternation: one regex call a line instead of one a pattern.
+    return re.compile("|".join(f"(?:{p})" for p in spec["line_patterns"]), re.IGNORECASE)
+
+
+def is_chrome(line: str) -> bool:
+    """True for a line of page chrome (a share prompt, a cookie notice, a byline...)."""
+    return _chrome_pattern().fullmatch(line) is not None
+
+
+def iter_strip_chrome(lines: Iterable[str], seen: set[str] | None = None) -> Iterator[str]:
+    """Lines without page chrome and without repeats of an earlier short line; blank lines kept as ""."""
+    seen = set() if seen is None else seen
     for line in lines:
         stripped = line.strip()
         if not stripped:
-            kept.append("")
+            yield ""
             continue
-        if any(p.fullmatch(stripped) for p in patterns):
+        if is_chrome(stripped):
             continue
-        if stripped in seen and len(stripped) < 300:
-            continue
-        seen.add(stripped)
-        kept.append(stripped)
-    return kept
+        if len(stripped) < 300:
+            if stripped in seen:
+                continue
+            seen.add(stripped)
+        yield stripped
 
 
-def split_headline(lines: list[str]) -> str | None:
+def strip_chrome(lines: Iterable[str]) -> list[str]:
+    """Drop page chrome lines and repeats of an earlier line (a repeated headline)."""
+    return list(iter_strip_chrome(lines))
+
+
+WRAP_SAMPLE_LINES = 2000
+MAX_WRAP_WIDTH = 120
+
+
+def wrap_width(text: str) -> int | None:
+    """The width at which ``text`` is hard-wrapped, or None when its lines are whole paragraphs.
+
+    Hard-wrapped text has blank lines between paragraphs and, inside one,
+    lines that were broken because the next word would not fit.
+    """
+    lengths: list[tuple[int, int]] = []   # (length of the line, length of its first word); (0, 0) blank
+    for line in iter_lines(text):
+        line = line.strip()
+        lengths.append((len(line), len(line.split(None, 1)[0]) if line else 0))
+        if len(lengths) >= WRAP_SAMPLE_LINES:
+            break
+    filled = [n for n, _ in lengths if n]
+    if len(filled) < 3 or len(filled) == len(lengths):
+        return None
+    width = max(filled)
+    if width > MAX_WRAP_WIDTH:
+        return None
+    joins = sum(1 for (n, _), (m, word) in zip(lengths, lengths[1:]) if n and m and n + 1 + word > width)
+    return width if joins >= max(2, 0.3 * len(filled)) else None
+
+
+def unwrap(lines: Iterable[str], width: int) -> Iterator[str]:
+    """Lines of a paragraph hard-wrapped at ``width`` joined into one; "" between paragraphs."""
+    para: list[str] = []
+    for line in lines:
+        if not line:
+            if para:
+                yield " ".join(para)
+                para.clear()
+            yield ""
+            continue
+        if para and len(para[-1]) + 1 + len(line.split(None, 1)[0]) <= width:
+            yield " ".join(para)       # the last line ended short of the margin: a paragraph ended
+            para.clear()
+        para.append(line)
+    if para:
+        yield " ".join(para)
+
+
+def text_lines(text: str, kind: str) -> Iterator[str]:
+    """Clean text lines of one article (before chrome removal): ``kind`` is "text" or "markdown"."""
+    lines = (clean_line(line) for line in iter_lines(text))
+    if kind == "markdown":
+        return markdown_lines(lines)
+    width = wrap_width(text)
+    return unwrap(lines, width) if width else lines
+
+
+# --------------------------------------------------------------------------- headline and date
+
+def split_headline(lines: Iterable[str]) -> str | None:
     """The first line is a headline when it is short and does not end like a sentence."""
     for line in lines:
         if line:
@@ -160,56 +316,109 @@ def find_article_date(title: str | None, body: str) -> str | None:
     return None
 
 
+# --------------------------------------------------------------------------- documents
+
+def _kind(path: Path, text: str) -> str:
+    suffix = path.suffix.lower()
+    if suffix in HTML_SUFFIXES or re.match(r"\s*(<!doctype html|<html)", text[:512], re.I):
+        return "html"
+    if suffix in MARKDOWN_SUFFIXES:
+        return "markdown"
+    return "text"
+
+
 def make_document(path: Path, raw: bytes, date: str | None = None) -> Document | Skip:
     """Bytes of one file → a Document, or a Skip saying why not."""
+    return _document_from_bytes(Path(path), [raw], date)
+
+
+def _document_from_bytes(path: Path, box: list[bytes], date: str | None) -> Document | Skip:
+    """As make_document; the bytes come in a list that is emptied, so they can be freed once decoded."""
     name = str(path)
-    if not raw.strip():
+    raw = box.pop()
+    if not raw or raw.isspace():
         return Skip(name, "empty file")
+    sha = hashlib.sha256(raw).hexdigest()
     try:
         text, notes = decode(raw)
     except ValueError as exc:
         return Skip(name, str(exc))
-    text = normalize(text)
-    suffix = path.suffix.lower()
-    html_title = None
-    if suffix in (".html", ".htm") or re.match(r"\s*(<!doctype html|<html)", text[:200], re.I):
-        text, html_title = html_to_text(text)
-        notes.append("HTML markup stripped")
-    elif suffix in (".md", ".markdown"):
-        text = markdown_to_text(text)
-    lines = strip_chrome(text.split("\n"))
-    title = html_title or split_headline(lines)
-    if html_title and (not lines or lines[0] != html_title):
-        lines = [html_title, ""] + [ln for ln in lines if ln != html_title]
-    paragraphs = [p for p in "\n".join(lines).split("\n") if p.strip()]
-    if not paragraphs:
-        return Skip(name, "no article text after removing markup and page chrome")
+    del raw
+    if not text or text.isspace():
+        return Skip(name, "empty file")
+    kind = _kind(path, text)
+    seen: set[str] = set()
+    paragraphs: list[str] = []
+    title = None
+    if kind == "html":
+        text, title = html_to_text(text)
+        notes.append("HTML markup stripped to text")
+        lines = (clean_line(line) for line in iter_lines(text))
+        if title:
+            paragraphs.append(title)
+            seen.add(title)
+    else:
+        if kind == "markdown":
+            notes.append("Markdown converted to text")
+        lines = text_lines(text, kind)
+    for line in iter_strip_chrome(lines, seen):
+        if line:
+            paragraphs.append(line)
+    del text, lines
+    if not paragraphs or (title and len(paragraphs) == 1):
+        return Skip(name, NO_TEXT)
+    title = title or split_headline(paragraphs[:1])
+    if not looks_english(" ".join(_sample(paragraphs))):
+        return Skip(name, NOT_ENGLISH)
+    first = paragraphs[1] if title and len(paragraphs) > 1 else paragraphs[0]
+    doc_date = date or find_article_date(title, first)
     body = "\n\n".join(paragraphs)
-    if not looks_english(body):
-        return Skip(name, "not English text; nothing built from it")
-    body_start = body[len(title):] if title and body.startswith(title) else body
-    doc_date = date or find_article_date(title, body_start)
-    return Document(
-        doc_id=path.stem,
-        path=name,
-        text=body,
-        title=title,
-        date=doc_date,
-        sha256=hashlib.sha256(raw).hexdigest(),
-        notes=tuple(notes),
-    )
+    paragraphs.clear()
+    return Document(doc_id=path.stem, path=name, text=body, title=title, date=doc_date,
+                    sha256=sha, notes=tuple(notes))
+
+
+def _sample(paragraphs: list[str], limit: int = 20000) -> Iterator[str]:
+    total = 0
+    for p in paragraphs:
+        yield p[:limit - total]
+        total += len(p) + 1
+        if total >= limit:
+            return
+
+
+def too_large(size: int, max_bytes: int) -> str:
+    return f"too large: {size:,} bytes, over the --max-bytes limit of {max_bytes:,}"
 
 
 def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, date: str | None = None) -> Document | Skip:
-    """Read one file; never raises for a bad file."""
+    """Read one file; never raises for a bad file (a missing, unreadable, special or oversized one)."""
+    path = Path(path)
+    name = str(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return Skip(str(path), f"{size} bytes is over the --max-bytes limit of {max_bytes}")
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
-        return Skip(str(path), f"cannot read: {exc.strerror or exc}")
-    return make_document(path, raw, date)
+        return Skip(name, f"cannot read: {exc.strerror or exc}")
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return Skip(name, "not a regular file")
+        if info.st_size > max_bytes:
+            return Skip(name, too_large(info.st_size, max_bytes))
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            want = min(info.st_size, max_bytes) + 1
+            raw = fh.read(want)
+            if len(raw) == want <= max_bytes:   # the file grew (or its size is not known): read on, to the limit
+                raw += fh.read(max_bytes + 1 - len(raw))
+    except OSError as exc:
+        return Skip(name, f"cannot read: {exc.strerror or exc}")
+    finally:
+        os.close(fd)
+    if len(raw) > max_bytes:
+        return Skip(name, too_large(len(raw), max_bytes))
+    box = [raw]
+    del raw
+    return _document_from_bytes(path, box, date)
 
 
 def iter_documents(files: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES,

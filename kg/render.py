@@ -38,7 +38,7 @@ from kg.vocab import DATA_DIR, KG_NS
 VIS_DIR = Path(pyvis.__file__).resolve().parent / "templates" / "lib" / "vis-9.1.2"
 STYLE_FILE = DATA_DIR / "style.json"
 SPACING = 130.0          # px: about the distance between neighbours in the layout
-SPRING_MAX = 400         # larger blocks are split by community before a spring layout
+SPRING_MAX = 150         # larger components are split into their communities
 BIG = 600                # from this many nodes the page trades detail for speed
 MAX_SENTENCE = 600       # characters of a supporting sentence shown
 
@@ -84,10 +84,13 @@ def _csp_hash(script: str) -> str:
 def layout(g: nx.Graph, community: dict | None = None) -> dict:
     """Positions ``{node: (x, y)}`` in pixels, deterministic.
 
-    Each connected component gets a seeded spring layout; a component too big
-    for one is split into its communities (``community`` or greedy modularity),
-    each laid out alone.  Blocks are packed in rows, largest first, and the
-    entities with no facts are set out in a grid after them.
+    Each connected component is laid out alone. A small one gets a seeded
+    spring layout in which links inside a community pull harder, so that
+    communities show as clusters.  A large one is split into its communities:
+    each is laid out alone, and the communities are placed by a spring layout
+    of the graph between them (linked communities end up close), then pushed
+    apart until they no longer overlap.  Components are packed in rows, largest
+    first; the entities with no facts are set out in a grid after them.
     """
     h = an.undirected(g)
     if community is None:
@@ -97,36 +100,81 @@ def layout(g: nx.Graph, community: dict | None = None) -> dict:
     for comp in comps:
         if len(comp) == 1:
             isolates.append(comp[0])
-        elif len(comp) <= SPRING_MAX:
-            blocks.append(_spring(h.subgraph(comp)))
         else:
-            groups: dict[int, list] = {}
-            for n in comp:
-                groups.setdefault(community.get(n, 0), []).append(n)
-            for c in sorted(groups, key=lambda c: (-len(groups[c]), str(groups[c][0]))):
-                blocks.append(_block(h.subgraph(groups[c])))
+            blocks.append(_block(h.subgraph(comp), community))
     if isolates:
         blocks.append(_grid(isolates))
     return _pack(blocks)
 
 
-def _block(sub: nx.Graph) -> dict:
+def _block(sub: nx.Graph, community: dict, depth: int = 0) -> dict:
     if len(sub) <= SPRING_MAX:
-        return _spring(sub)
-    parts = nx.community.louvain_communities(sub, weight="weight", seed=an.SEED)
-    if len(parts) < 2:
+        return _spring(sub, community)
+    groups: dict = {}
+    for n in sub:
+        groups.setdefault(community.get(n, 0), []).append(n)
+    if len(groups) < 2 and depth < 3:
+        parts = nx.community.louvain_communities(sub, weight="weight", seed=an.SEED)
+        split = {n: i for i, part in enumerate(sorted((sorted(p, key=str) for p in parts), key=str)) for n in part}
+        if len(parts) > 1:
+            return _block(sub, split, depth + 1)
+    if len(groups) < 2:
         pos = nx.circular_layout(sorted(sub.nodes, key=str))
         r = SPACING * len(sub) / (2 * math.pi)
         return {n: (float(x) * r, float(y) * r) for n, (x, y) in pos.items()}
-    parts = sorted((sorted(p, key=str) for p in parts), key=lambda p: (-len(p), str(p[0])))
-    return _pack([_block(sub.subgraph(p)) for p in parts])
+    keys = sorted(groups, key=lambda c: (-len(groups[c]), str(sorted(groups[c], key=str)[0])))
+    parts = [_centred(_block(sub.subgraph(groups[c]), community, depth)) for c in keys]
+    radii = np.array([max(math.hypot(x, y) for x, y in p.values()) + SPACING for p in parts])
+    where = {n: i for i, c in enumerate(keys) for n in groups[c]}
+    q = nx.Graph()
+    q.add_nodes_from(range(len(keys)))
+    for u, v in sub.edges:
+        a, b = where[u], where[v]
+        if a != b:
+            q.add_edge(a, b, weight=q[a][b]["weight"] + 1 if q.has_edge(a, b) else 1)
+    qpos = nx.spring_layout(q, seed=an.SEED, weight="weight") if len(q) < 500 else nx.circular_layout(q)
+    centres = np.array([qpos[i] for i in range(len(keys))], dtype=float) * math.sqrt((radii ** 2).sum()) * 1.2
+    centres = _separate(centres, radii)
+    return {n: (x + centres[i][0], y + centres[i][1]) for i, p in enumerate(parts) for n, (x, y) in p.items()}
 
 
-def _spring(sub: nx.Graph) -> dict:
+def _centred(pos: dict) -> dict:
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    return {n: (x - cx, y - cy) for n, (x, y) in pos.items()}
+
+
+def _separate(centres: "np.ndarray", radii: "np.ndarray", iterations: int = 300) -> "np.ndarray":
+    """Move discs apart until none overlaps another (deterministic)."""
+    n = len(centres)
+    jitter = np.stack([np.cos(np.arange(n) * 2.399), np.sin(np.arange(n) * 2.399)], axis=1) * 1e-3
+    xy = centres + jitter
+    need = radii[:, None] + radii[None, :]
+    np.fill_diagonal(need, 0.0)
+    for _ in range(iterations):
+        delta = xy[:, None, :] - xy[None, :, :]
+        dist = np.sqrt((delta ** 2).sum(axis=2))
+        over = need - dist
+        np.fill_diagonal(over, 0.0)
+        if (over <= 1e-6).all():
+            break
+        safe = np.maximum(dist, 1e-6)
+        push = np.where(over > 0, over / safe * 0.5, 0.0)[:, :, None] * delta
+        xy = xy + push.sum(axis=1) * 0.5
+    return xy
+
+
+def _spring(sub: nx.Graph, community: dict | None = None) -> dict:
     n = len(sub)
     if n == 1:
         return {next(iter(sub)): (0.0, 0.0)}
-    pos = nx.spring_layout(sub, k=1.8 / math.sqrt(n), seed=an.SEED, iterations=100 if n < 150 else 50, weight=None)
+    community = community or {}
+    pull = nx.Graph()
+    pull.add_nodes_from(sub)
+    for u, v in sub.edges:
+        pull.add_edge(u, v, weight=3.0 if community.get(u) == community.get(v) else 1.0)
+    pos = nx.spring_layout(pull, k=1.8 / math.sqrt(n), seed=an.SEED, iterations=100 if n < 150 else 50)
     radius = SPACING * max(1.3, 1.2 * math.sqrt(n))
     nodes = list(pos)
     xy = _declutter(np.array([pos[v] for v in nodes], dtype=float) * radius)
@@ -224,7 +272,10 @@ def page_data(graph: Graph, analysis: an.Analysis) -> dict:
     big = len(iris) >= BIG
     pr = [analysis.pagerank.get(i, 0.0) for i in iris] or [0.0]
     lo, hi = min(pr), max(pr)
-    size = style["node_size"]
+    # the fitted view zooms out about as 1/sqrt(n): grow nodes with it so hubs stay visible
+    grow = min(max(math.sqrt(len(iris)) / 8, 1.0), 4.0)
+    size = {"min": round(style["node_size"]["min"] * math.sqrt(grow), 1),
+            "max": round(style["node_size"]["max"] * grow, 1)}
 
     net = Network(height="100%", width="100%", directed=True, cdn_resources="remote")
     info = []

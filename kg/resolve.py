@@ -288,6 +288,23 @@ def _resolve_occurrences(results, ents, facts, entities):
             imposer = by("imposedBy")
             key = (e.type, imposer, dates) if imposer else (e.type, sid)
         key_of[sid] = key
+    # A policy named without its author ("the tariffs") is the one of its class that the
+    # same article attributes, when there is exactly one.
+    attributed = defaultdict(set)
+    for sid, key in key_of.items():
+        if key[0] in POLICY_TYPES and key[0] != "TradeAgreement" and key[1] != sid:
+            attributed[(sid.split("#", 1)[0], key[0])].add(key)
+    for sid, key in list(key_of.items()):
+        if key[0] in POLICY_TYPES and key[1] == sid:
+            options = attributed.get((sid.split("#", 1)[0], key[0]), set())
+            if len(options) == 1:
+                key_of[sid] = next(iter(options))
+            else:
+                # Nobody is said to impose it: too little to be a fact about a policy.
+                key_of[sid] = None
+    dropped = {sid for sid, key in key_of.items() if key is None}
+    key_of = {sid: key for sid, key in key_of.items() if key is not None}
+    facts = [f for f in facts if f.subject not in dropped]
     groups = defaultdict(list)
     for sid, key in key_of.items():
         groups[key].append(sid)

@@ -23,9 +23,10 @@ MONTHS = {
 
 # Every line boundary str.splitlines() knows (CR LF, CR, LF, VT, FF, FS, GS, RS, NEL, LS, PS).
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-# Control and format characters that carry no news (tab is kept as a space).
-_JUNK = re.compile(r"[\x00-\x1f\x7f-\x9f\ufeff\ufffe\uffff\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\u00ad]")
-_SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+# Control characters and odd spaces become plain spaces; invisible format characters
+# (byte-order marks, zero-width spaces, bidirectional overrides, soft hyphens) go.
+_SPACES = re.compile(r"[\x00-\x1f\x7f-\x9f\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE = re.compile(r"[\ufeff\ufffe\uffff\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\u00ad]")
 
 
 def iter_lines(text: str) -> Iterator[str]:
@@ -41,7 +42,7 @@ def iter_lines(text: str) -> Iterator[str]:
 def clean_line(line: str) -> str:
     """One line with odd spaces made plain, invisible and control characters dropped, ends trimmed."""
     line = _SPACES.sub(" ", line)
-    line = _JUNK.sub("", line)
+    line = _INVISIBLE.sub("", line)
     return line.strip()
 
 
@@ -87,9 +88,10 @@ def guess_language(text: str) -> str:
     scores = {lang: sum(w in s for w in words) for lang, s in _WORD_SETS.items()}
     best = max(scores, key=lambda lang: (scores[lang], lang == "en"))
     if len(words) < 8:
+        # A headline-sized text: foreign only with two of its function words and no English one.
         if scores["en"]:
             return "en"
-        return best if scores[best] else "unknown"
+        return best if scores[best] >= 2 else "unknown"
     if scores["en"] >= 0.10 * len(words) and scores["en"] >= scores[best]:
         return "en"
     return best if scores[best] else "unknown"

@@ -24,8 +24,16 @@ MAX_PARAGRAPH_CHARS = 20000
 def paragraphs(document: Document) -> Iterator[tuple[int, str]]:
     """(offset, text) of each paragraph; over-long ones are cut at sentence ends."""
     text = document.text
+    first = True
     for m in re.finditer(r"[^\n]+", text):
         start, chunk = m.start(), m.group(0)
+        if first and not (document.title and chunk == document.title):
+            first = False
+            d = _DATELINE_PREFIX.match(chunk)
+            if d:
+                # The dateline is parsed on its own: glued to the first sentence it confuses the parser.
+                yield start, chunk[:d.end()]
+                start, chunk = start + d.end(), chunk[d.end():]
         while len(chunk) > MAX_PARAGRAPH_CHARS:
             cut = max(chunk.rfind(". ", 0, MAX_PARAGRAPH_CHARS), chunk.rfind("\n", 0, MAX_PARAGRAPH_CHARS))
             cut = cut + 1 if cut > 0 else MAX_PARAGRAPH_CHARS
@@ -35,6 +43,8 @@ def paragraphs(document: Document) -> Iterator[tuple[int, str]]:
             yield start, chunk
 
 
+_DATELINE_PREFIX = re.compile(
+    r"^\s*[A-Z][A-Z .'\-]{1,40}(?:,\s*[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)*)?,\s+[^\n]{0,60}?\s[-–—]+\s+")
 _DATELINE = re.compile(r"^\s*([A-Z][A-Z .'\-]{1,40}?)(?:,|\s+\(|\s+[-–—])")
 
 
@@ -60,10 +70,9 @@ def extract_article(document: Document, docs: Iterable[tuple[int, object]]) -> A
     headline: list[tuple[int, object]] = []
     body: list[Paragraph] = []
     tokens = 0
-    title_len = len(document.title) if document.title else -1
     for offset, doc in docs:
         tokens += len(doc)
-        if offset == 0 and len(doc.text) == title_len:
+        if offset == 0 and doc.text == document.title:
             headline.append((offset, doc))
             continue
         par = Paragraph(doc=doc, offset=offset, table=table, article_date=document.date)

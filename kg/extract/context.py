@@ -20,6 +20,21 @@ def base(token) -> str:
     return w
 
 
+def verb_forms(token) -> set[str]:
+    """Candidate base forms of a verb without a lemmatizer: "halted" → {"halt", ...}, "banned" → "ban"."""
+    w = token.lower_
+    forms = {w}
+    for suffix in ("ed", "es", "s", "ing", "d"):
+        if w.endswith(suffix) and len(w) > len(suffix) + 2:
+            stem = w[: -len(suffix)]
+            forms.update({stem, stem + "e"})
+            if len(stem) > 2 and stem[-1] == stem[-2]:
+                forms.add(stem[:-1])
+            if stem.endswith("i"):
+                forms.add(stem[:-1] + "y")
+    return forms
+
+
 class ArticleTable:
     """Entities of one article, merged by key (countries, goods) or by exact name."""
 
@@ -121,4 +136,17 @@ class Paragraph:
             return lid
         if token.lower_ in PRONOUNS:
             return self.person_before(token.i)
+        if token.lower_ in ("it", "its"):
+            return self.body_before(token.i)
+        return None
+
+    def body_before(self, i: int) -> str | None:
+        """The nearest country or organization before token i that was the subject of its clause."""
+        from kg.model import COUNTRY, ORGANIZATION
+
+        for k in range(i - 1, -1, -1):
+            t = self.doc[k]
+            lid = self.tok_ent.get(k)
+            if lid and t.dep_ in ("nsubj", "nsubjpass") and self.type_of(lid) in (COUNTRY, ORGANIZATION):
+                return lid
         return None

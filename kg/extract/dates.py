@@ -84,6 +84,15 @@ def parse_date(text: str, article_date: str | None = None) -> Literal | None:
     anchor = _anchor(article_date)
     if anchor is None:
         return None
+    m = re.fullmatch(r"(last|this|next|earlier this|later this) (month|year)", low)
+    if m:
+        step = {"last": -1, "next": 1}.get(m.group(1), 0)
+        if m.group(2) == "year":
+            return Literal(f"{anchor.year + step:04d}", "gYear")
+        month = anchor.month + step
+        year = anchor.year + (month - 1) // 12
+        month = (month - 1) % 12 + 1
+        return Literal(f"{year:04d}-{month:02d}", "gYearMonth")
     for i, name in enumerate(_WEEKDAYS):
         if re.search(rf"\b{name}\b", low) and not re.search(r"\b(next|every|each)\b", low):
             delta = (anchor.weekday() - i) % 7

@@ -8,10 +8,10 @@ target, and dates and "90-day" durations are read from the same clause.
 """
 from __future__ import annotations
 
-from kg.extract.context import Paragraph, base
+from kg.extract.context import Paragraph, base, verb_forms
 from kg.extract.dates import parse_date, parse_duration
 from kg.lexicon import lexicon
-from kg.model import (COMMODITY, COUNTRY, EXPORT_CONTROL, ORGANIZATION, PERSON, OFFICIAL, SANCTION,
+from kg.model import (COMMODITY, COUNTRY, EXPORT_CONTROL, ORGANIZATION, PERSON, OFFICIAL, POLICY, SANCTION,
                       TARIFF, TRADE_AGREEMENT)
 
 _EXPORT_WORDS = {"export", "exports", "shipment", "shipments", "sale", "sales"}
@@ -29,33 +29,45 @@ def _trigger_type(token) -> str | None:
     if token.pos_ in ("NOUN", "PROPN"):
         children = {c.lower_ for c in token.children if c.dep_ in ("compound", "amod", "nmod")}
         phrase = " ".join([*(c.lower_ for c in token.lefts if c.dep_ in ("compound", "amod")), b])
-        for type_, spec in (("ExportControl", trig["ExportControl"]), ("Sanction", trig["Sanction"]),
-                            ("Tariff", trig["Tariff"]), ("TradeAgreement", trig["TradeAgreement"])):
+        for type_ in ("ExportControl", "Policy", "Sanction", "Tariff", "TradeAgreement"):
+            spec = trig.get(type_, {})
             nouns = set(spec.get("nouns", []))
-            if type_ == "ExportControl":
-                heads = {n.split()[-1] for n in spec.get("head_nouns", [])} | {n.split()[-1] for n in nouns}
-                if b in heads and (children & _EXPORT_WORDS or _prep_export(token)):
-                    return EXPORT_CONTROL
+            if type_ in ("ExportControl", "Policy"):
+                objects = _EXPORT_WORDS if type_ == "ExportControl" else set(spec.get("verb_objects", []))
+                heads = {n.split()[-1] for n in spec.get("head_nouns", [])}
+                if b in heads and (children & objects or _prep_object(token, objects)):
+                    return _CLASS[type_]
                 if any(phrase.endswith(n) for n in nouns if len(n.split()) > 1):
-                    return EXPORT_CONTROL
+                    return _CLASS[type_]
                 continue
             if b in nouns or any(phrase.endswith(n) for n in nouns if " " in n):
-                if type_ == "Tariff" and b in ("duty", "levy") and not _has_prep(token, ("on",)) \
+                if type_ == "Tariff" and b in ("duty", "levy", "surcharge") and not _has_prep(token, ("on",)) \
                         and not children & {"import", "anti-dumping", "countervailing", "customs", "export"}:
                     return None
-                return {"Sanction": SANCTION, "Tariff": TARIFF, "TradeAgreement": TRADE_AGREEMENT}[type_]
-    if token.pos_ == "VERB" and b in set(trig["ExportControl"].get("verbs", [])) | {"halt", "ban"}:
-        for c in token.children:
-            if c.dep_ in ("dobj", "nsubjpass") and c.lower_ in _EXPORT_WORDS | {"export"}:
-                return EXPORT_CONTROL
+                return _CLASS[type_]
+    if token.pos_ == "VERB":
+        forms = verb_forms(token)
+        for type_ in ("ExportControl", "Policy", "Sanction"):
+            spec = trig.get(type_, {})
+            if forms & set(spec.get("verbs", [])):
+                objects = set(spec.get("verb_objects", [])) | (_EXPORT_WORDS if type_ == "ExportControl" else set())
+                for c in token.children:
+                    if c.dep_ in ("dobj", "nsubjpass") and (c.lower_ in objects or base(c) in objects):
+                        return _CLASS[type_]
+            if forms & set(spec.get("bare_verbs", [])):
+                return _CLASS[type_]
     return None
+
+
+_CLASS = {"ExportControl": EXPORT_CONTROL, "Policy": POLICY, "Sanction": SANCTION, "Tariff": TARIFF,
+          "TradeAgreement": TRADE_AGREEMENT}
 
 
 def _has_prep(token, preps) -> bool:
     return any(c.dep_ == "prep" and c.lower_ in preps for c in token.children)
 
 
-def _prep_export(token) -> bool:
+def _prep_object(token, objects) -> bool:
     """ "restrictions on the export of X", "limitations on X exports" (the "on" may hang on the verb)."""
     preps = list(token.children)
     if token.dep_ == "dobj":
@@ -63,7 +75,7 @@ def _prep_export(token) -> bool:
     for c in preps:
         if c.dep_ == "prep" and c.lower_ in ("on", "of", "for"):
             for g in c.children:
-                if g.dep_ == "pobj" and g.lower_ in _EXPORT_WORDS:
+                if g.dep_ == "pobj" and (g.lower_ in objects or base(g) in objects):
                     return True
     return False
 
@@ -124,7 +136,7 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
         t = t.head
         if t.dep_ == "ROOT":
             break
-    if gov is not None:
+    if gov is not None and (gov is anchor or verb_forms(gov) & _imposing()):
         for c in gov.children:
             if c.dep_ in ("nsubj",):
                 lid = _agent_of(par, c)
@@ -134,7 +146,7 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
                 for g in c.children:
                     if g.dep_ == "pobj" and _agent_of(par, g):
                         return _agent_of(par, g)
-        if gov.dep_ in ("xcomp", "conj", "advcl") and gov.head.pos_ in ("VERB", "AUX"):
+        if gov.dep_ in ("xcomp", "conj") and gov.head.pos_ in ("VERB", "AUX"):
             for c in gov.head.children:
                 if c.dep_ == "nsubj":
                     lid = _agent_of(par, c)
@@ -143,13 +155,23 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
     return None
 
 
+_EXTENDERS = {"cover", "include", "extend", "add", "apply", "affect", "hit", "target"}
+
+
+def _imposing() -> set[str]:
+    return set(lexicon().triggers.get("imposing_verbs", []))
+
+
 def _scope(anchor, gov) -> list:
     """Tokens whose subtree may hold goods, targets and dates of the policy."""
     scope = list(anchor.subtree)
     if gov is not None:
+        seen = {t.i for t in scope}
         for c in gov.children:
-            if c.dep_ in ("prep", "npadvmod", "dative") and c.i not in {t.i for t in scope}:
-                scope.extend(c.subtree)
+            extend = c.dep_ in ("prep", "npadvmod", "dative") or (
+                c.dep_ in ("advcl", "xcomp") and c.pos_ == "VERB" and verb_forms(c) & _EXTENDERS)
+            if extend and c.i not in seen:
+                scope.extend(t for t in c.subtree if t.i not in seen)
     return scope
 
 
@@ -187,15 +209,46 @@ def _parties(par: Paragraph, anchor, gov) -> list[str]:
     return found
 
 
+_CLAUSE_DEPS = {"acl", "relcl", "advcl", "ccomp", "csubj", "parataxis"}
+_WEAK_AGREEMENTS = {"pause", "ceasefire", "cease-fire"}
+
+
+def _reachable(t, anchor, gov) -> bool:
+    """False when t hangs off the policy phrase through a clause of its own ("used to make chips")."""
+    node = t
+    for _ in range(12):
+        if node.i in (anchor.i, getattr(gov, "i", -1)) or node.head.i == node.i:
+            return True
+        if node.dep_ in _CLAUSE_DEPS and not (node.pos_ == "VERB" and verb_forms(node) & _EXTENDERS):
+            return False
+        node = node.head
+    return True
+
+
+def _agreement_above(token, agreements: dict) -> str | None:
+    """The agreement whose clause holds this token ("a deal that will cut tariffs on cars")."""
+    node = token
+    for _ in range(8):
+        if node.i in agreements:
+            return agreements[node.i]
+        if node.head.i == node.i:
+            return None
+        node = node.head
+    return None
+
+
 def find_policies(par: Paragraph) -> None:
     table = par.table
-    for token in par.doc:
-        type_ = _trigger_type(token)
-        if type_ is None:
-            continue
-        anchor = token
+    triggers = [(t, _trigger_type(t)) for t in par.doc]
+    triggers = [(t, ty) for t, ty in triggers if ty is not None]
+    if not triggers and not any(t.lower_ in _WEAK_AGREEMENTS for t in par.doc):
+        return
+    weak = [(t, TRADE_AGREEMENT) for t in par.doc if t.lower_ in _WEAK_AGREEMENTS and t.pos_ == "NOUN"]
+    ordered = sorted(triggers + weak, key=lambda x: (x[1] != TRADE_AGREEMENT, x[0].i))
+    agreements: dict[int, str] = {}
+    for anchor, type_ in ordered:
         gov = _governor(anchor) if anchor.pos_ != "VERB" else anchor
-        scope = _scope(anchor, gov)
+        scope = [t for t in _scope(anchor, gov) if _reachable(t, anchor, gov)]
         scope_ids = {t.i for t in scope}
         goods, targets, dates, durations = [], [], [], []
         for t in sorted(scope, key=lambda x: x.i):
@@ -214,20 +267,28 @@ def find_policies(par: Paragraph) -> None:
                 dates.append(t)
         for t in scope:
             if t.like_num or "-" in t.text or t.ent_type_ == "DATE":
-                d = parse_duration(t.text + (" " + t.nbor().text if t.i + 1 < len(par.doc) else ""))
+                d = parse_duration(par.doc[t.i:t.i + 3].text)
                 if d and d not in durations:
                     durations.append(d)
         ev = par.evidence(anchor)
         if type_ == TRADE_AGREEMENT:
             parties = [p for p in _parties(par, anchor, gov) if par.type_of(p) in (COUNTRY, ORGANIZATION, PERSON, OFFICIAL)]
             generic = anchor.tag_ in ("NNS",) and not any(c.dep_ in ("det", "poss", "nummod") for c in anchor.children)
-            if generic or (len(parties) < 2 and not durations):
+            need = 2 if anchor.lower_ in _WEAK_AGREEMENTS else 1
+            if generic or len(parties) < need or (len(parties) < 2 and not durations):
                 continue
             label = _label(anchor)
             pid = table.new(type_, label, (ev.start, ev.end))
+            agreements[anchor.i] = pid
             for p in parties:
                 table.fact(pid, "party", p, ev)
         else:
+            host = _agreement_above(anchor, agreements) if type_ == TARIFF else None
+            if host is not None:
+                # Tariffs an agreement cuts are goods the agreement covers, not a tariff of their own.
+                for g in goods:
+                    table.fact(host, "appliesTo", g, ev)
+                continue
             imposer = _imposer(par, anchor, gov)
             targets = [t for t in targets if t != imposer]
             if imposer is None and not goods and not targets:
