@@ -20,6 +20,24 @@ def _date(value: str) -> str:
     return value
 
 
+def _cores() -> int:
+    """The cores this process may use (respects CPU affinity and container limits where visible)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _size(value: str) -> int:
+    """A byte count: 5000000, 500k, 64M or 1G (powers of 1024)."""
+    import argparse
+
+    m = re.fullmatch(r"\s*(\d+)\s*([kKmMgG]?)[bB]?\s*", value)
+    if not m or int(m.group(1)) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a size in bytes (e.g. 5000000, 500k, 64M, 1G)")
+    return int(m.group(1)) * 1024 ** " KMG".index(m.group(2).upper() or " ")
+
+
 def add_parser(sub) -> None:
     p = sub.add_parser(
         "build",
@@ -31,12 +49,20 @@ def add_parser(sub) -> None:
                    help="article files and folders (default: the bundled data/articles/)")
     p.add_argument("--out", type=Path, default=Path("output"), metavar="DIR", help="output folder (default: output/)")
     p.add_argument("--model", metavar="NAME", help="spaCy model to load (default: en_core_web_sm, then its copy)")
-    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N",
-                   help="processes for parsing (default: the machine's cores)")
+    p.add_argument("--workers", type=int, default=_cores(), metavar="N",
+                   help="processes for parsing and extraction; the output is the same for any N "
+                        "(default: the machine's cores, here %(default)s)")
+    p.add_argument("--dask", metavar="ADDRESS",
+                   help="run extraction on the Dask cluster whose scheduler is at ADDRESS "
+                        "(e.g. tcp://host:8786); the graph is merged and written here (see docs/scaling.md)")
+    p.add_argument("--cache-dir", type=Path, metavar="DIR",
+                   help="incremental-build cache: unchanged articles are not parsed again (default: OUT/.kg-cache)")
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the incremental-build cache")
     p.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
                    help="the articles' date, for relative dates such as 'Thursday'")
-    p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
-                   help=f"skip files larger than this (default: {DEFAULT_MAX_BYTES})")
+    p.add_argument("--max-bytes", type=_size, default=DEFAULT_MAX_BYTES, metavar="N",
+                   help=f"skip (and report) files larger than N bytes; k, M, G suffixes allowed "
+                        f"(default: {DEFAULT_MAX_BYTES // 1024 ** 2}M)")
     p.add_argument("--no-validate", action="store_true", help="do not run the SHACL shapes after writing")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
     p.set_defaults(func=command)
@@ -45,6 +71,7 @@ def add_parser(sub) -> None:
 def command(args) -> int:
     from kg.cli import UserError
     from kg.nlp import ModelError
+    from kg.parallel import EngineError
     from kg.pipeline import BuildOptions, build
 
     inputs = [str(i) for i in args.inputs] or [str(DEFAULT_INPUT)]
@@ -53,16 +80,20 @@ def command(args) -> int:
     options = BuildOptions(
         inputs=inputs, out_dir=args.out, model=args.model, workers=args.workers, date=args.date,
         max_bytes=args.max_bytes, quiet=args.quiet, validate=not args.no_validate,
+        cache_dir=args.cache_dir, cache=not args.no_cache, dask=args.dask,
     )
     try:
         stats = build(options)
-    except ModelError as exc:
+    except (ModelError, EngineError) as exc:
         raise UserError(str(exc)) from None
+    for path, note in stats.notes:
+        print(f"kg build: {path}: {note}", file=sys.stderr)
     for path, reason in stats.skipped:
         print(f"kg build: skipped {path}: {reason}", file=sys.stderr)
     built = len(stats.articles)
     if not built:
-        print(f"kg build: error: nothing built: 0 articles, {len(stats.skipped)} skipped", file=sys.stderr)
+        print(f"kg build: error: nothing built: 0 articles, {len(stats.skipped)} skipped; "
+              f"nothing written to {args.out}", file=sys.stderr)
         return 1
     validation = getattr(stats, "extra_validation", None)
     if validation is not None:

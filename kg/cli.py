@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
+import threading
 
 from kg import __version__
 
@@ -19,6 +21,30 @@ class UserError(Exception):
     def __init__(self, message: str, code: int = 2):
         super().__init__(message)
         self.code = code
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised like Ctrl-C so the same clean-up runs (temporary files removed)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum, _frame):
+    raise Terminated(signum)
+
+
+def _catch_termination() -> dict:
+    """Turn SIGTERM and SIGHUP into :class:`Terminated` (by default they kill without clean-up)."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is not None and signal.getsignal(signum) in (signal.SIG_DFL, None):
+            previous[signum] = signal.signal(signum, _terminate)
+    return previous
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,16 +72,32 @@ def main(argv: list[str] | None = None) -> int:
         format="kg: %(message)s",
         stream=sys.stderr,
     )
+    previous = _catch_termination()
     try:
         return int(args.func(args) or 0)
     except UserError as exc:
         print(f"kg {args.command}: error: {exc}", file=sys.stderr)
         return exc.code
-    except KeyboardInterrupt:
-        print(f"kg {args.command}: interrupted; previous outputs left as they were", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        signum = exc.signum if isinstance(exc, Terminated) else signal.SIGINT
+        print(f"kg {args.command}: interrupted ({signal.Signals(signum).name}); previous outputs left as they were",
+              file=sys.stderr)
+        return 128 + signum
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"kg {args.command}: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug: still one line, the traceback only with --verbose
+        if args.verbose:
+            logging.getLogger("kg").exception("internal error")
+        print(f"kg {args.command}: internal error: {type(exc).__name__}: {' '.join(str(exc).split())} "
+              "(run with -v for the traceback)", file=sys.stderr)
+        return 70
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 if __name__ == "__main__":  # pragma: no cover

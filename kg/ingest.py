@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from kg.model import Document
-from kg.textutil import MONTHS, clean_line, html_to_text, iter_lines, looks_english, markdown_lines
+from kg.textutil import (MONTHS, clean_line, html_to_text, iter_lines, looks_english, markdown_lines,
+                         unwrap, wrap_width)
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,7 @@ def decode(raw: bytes) -> tuple[str, list[str]]:
     for bom, codec in ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
                        (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if raw.startswith(bom):
-            return raw.decode(codec, errors="replace"), [f"decoded as {codec.upper()} (byte-order mark)"]
+            return _not_binary(raw.decode(codec, errors="replace")), [f"decoded as {codec.upper()} (byte-order mark)"]
     for magic, what in _MAGIC:
         if raw.startswith(magic):
             raise ValueError(f"binary file ({what}), not text")
@@ -141,7 +142,7 @@ def decode(raw: bytes) -> tuple[str, list[str]]:
         codec = _utf16_without_bom(head)
         if not codec:
             raise ValueError("binary file (NUL bytes), not text")
-        return raw.decode(codec, errors="replace"), [f"decoded as {codec.upper()} (no byte-order mark)"]
+        return _not_binary(raw.decode(codec, errors="replace")), [f"decoded as {codec.upper()} (no byte-order mark)"]
     notes: list[str] = []
     try:
         text = raw.decode("utf-8-sig")
@@ -158,11 +159,16 @@ def decode(raw: bytes) -> tuple[str, list[str]]:
             del text
             text = raw.decode("cp1252", errors="replace")
             notes.append("not valid UTF-8; decoded as Windows-1252")
+    return _not_binary(text), notes
+
+
+def _not_binary(text: str) -> str:
+    """``text``, unless its start is full of control characters (binary data that happened to decode)."""
     sample = text[:8192]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
+    controls = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\n\r\t\f") or 0x7f <= ord(ch) < 0xa0)
     if controls > max(8, len(sample) // 50):
         raise ValueError("binary file (control bytes), not text")
-    return text, notes
+    return text
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
@@ -219,50 +225,6 @@ def iter_strip_chrome(lines: Iterable[str], seen: set[str] | None = None) -> Ite
 def strip_chrome(lines: Iterable[str]) -> list[str]:
     """Drop page chrome lines and repeats of an earlier line (a repeated headline)."""
     return list(iter_strip_chrome(lines))
-
-
-WRAP_SAMPLE_LINES = 2000
-MAX_WRAP_WIDTH = 120
-
-
-def wrap_width(text: str) -> int | None:
-    """The width at which ``text`` is hard-wrapped, or None when its lines are whole paragraphs.
-
-    Hard-wrapped text has blank lines between paragraphs and, inside one,
-    lines that were broken because the next word would not fit.
-    """
-    lengths: list[tuple[int, int]] = []   # (length of the line, length of its first word); (0, 0) blank
-    for line in iter_lines(text):
-        line = line.strip()
-        lengths.append((len(line), len(line.split(None, 1)[0]) if line else 0))
-        if len(lengths) >= WRAP_SAMPLE_LINES:
-            break
-    filled = [n for n, _ in lengths if n]
-    if len(filled) < 3 or len(filled) == len(lengths):
-        return None
-    width = max(filled)
-    if width > MAX_WRAP_WIDTH:
-        return None
-    joins = sum(1 for (n, _), (m, word) in zip(lengths, lengths[1:]) if n and m and n + 1 + word > width)
-    return width if joins >= max(2, 0.3 * len(filled)) else None
-
-
-def unwrap(lines: Iterable[str], width: int) -> Iterator[str]:
-    """Lines of a paragraph hard-wrapped at ``width`` joined into one; "" between paragraphs."""
-    para: list[str] = []
-    for line in lines:
-        if not line:
-            if para:
-                yield " ".join(para)
-                para.clear()
-            yield ""
-            continue
-        if para and len(para[-1]) + 1 + len(line.split(None, 1)[0]) <= width:
-            yield " ".join(para)       # the last line ended short of the margin: a paragraph ended
-            para.clear()
-        para.append(line)
-    if para:
-        yield " ".join(para)
 
 
 def text_lines(text: str, kind: str) -> Iterator[str]:

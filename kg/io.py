@@ -1,9 +1,115 @@
-"""Atomic output: every file kg writes goes through here."""
+"""Atomic output: every file kg writes goes through here.
+
+Each output is written to a temporary file in the same folder (``.NAME.XXXX.tmp``),
+flushed to disk, then renamed over the old file with :func:`os.replace`, which is
+atomic on POSIX and Windows. A build that fails or is interrupted (Ctrl-C,
+SIGTERM: ``kg.cli`` turns both into ``KeyboardInterrupt``) therefore leaves
+every previous output whole, and removes its temporary files on the way out.
+
+:func:`write_outputs` writes a set of files: all are staged first, then renamed
+in one step during which SIGINT and SIGTERM are held back, so an interrupted
+build leaves either all the old outputs or all the new ones.
+"""
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import tempfile
+import threading
 from pathlib import Path
+from typing import Iterator, Mapping
+
+TEMP_SUFFIX = ".tmp"
+
+
+def temp_name_prefix(path: Path) -> str:
+    """The prefix of the temporary files that stand in for ``path`` while it is written."""
+    return f".{path.name}."
+
+
+def _stage(path: Path, data: str | bytes) -> Path:
+    """``data`` in a flushed temporary file beside ``path``; removed again on any failure."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=temp_name_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            if isinstance(data, str):
+                # Encode in slices: a large output is never held twice (as str and as bytes).
+                step = 1 << 20
+                for start in range(0, len(data), step):
+                    fh.write(data[start:start + step].encode("utf-8"))
+            else:
+                fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        _keep_mode(path, Path(tmp))
+    except BaseException:
+        _unlink(Path(tmp))
+        raise
+    return Path(tmp)
+
+
+def _keep_mode(path: Path, tmp: Path) -> None:
+    """Give the new file the usual permissions (mkstemp makes it private to the owner)."""
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.chmod(tmp, mode)
+
+
+def _unlink(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def _sync_dir(folder: Path) -> None:
+    """Make the renames durable (POSIX; a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP back for the duration of the block (main thread only).
+
+    A signal that arrives meanwhile is acted on, by the handler that was in
+    place, when the block ends. (Python-level: blocking the signal in the main
+    thread alone would not do, another thread could take it.)
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = {}
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is not None and signal.getsignal(signum) is not None:
+            previous[signum] = signal.signal(signum, lambda s, _f: caught.append(s))
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for signum in dict.fromkeys(caught):
+            handler = previous[signum]
+            if callable(handler):
+                handler(signum, None)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(signum)
 
 
 def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
@@ -11,19 +117,57 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
 
     An interrupted or failed write leaves the previous file whole.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    write_outputs({Path(path): data})
+
+
+def write_outputs(files: Mapping[str | os.PathLike, str | bytes]) -> None:
+    """Write several files atomically as a set: stage them all, then rename them all at once.
+
+    If anything fails while staging, no file is replaced and every temporary
+    file is removed. The renames run with SIGINT/SIGTERM held back.
+    """
+    staged: list[tuple[Path, Path]] = []
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        for path, data in files.items():
+            staged.append((_stage(Path(path), data), Path(path)))
+        with signals_held():
+            for tmp, path in staged:
+                os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        for tmp, _ in staged:
+            _unlink(tmp)
         raise
+    for folder in sorted({path.parent for _, path in staged}):
+        _sync_dir(folder)
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """A temporary path beside ``path`` for a library that writes files itself.
+
+    The block writes to the yielded path; when it ends without an error the
+    file is renamed over ``path``, otherwise it is removed::
+
+        with atomic_path(out / "graph.nt") as tmp:
+            graph.serialize(destination=tmp, format="nt")
+    """
+    path = Path(path)
+    tmp = _stage(path, b"")
+    try:
+        yield tmp
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        with signals_held():
+            os.replace(tmp, path)
+    except BaseException:
+        _unlink(tmp)
+        raise
+    _sync_dir(path.parent)
+
+
+def leftover_temp_files(folder: str | os.PathLike) -> list[Path]:
+    """Temporary files of an earlier write in ``folder`` (left only by a killed process: SIGKILL, power loss)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.name.startswith(".") and p.name.endswith(TEMP_SUFFIX))

@@ -67,6 +67,7 @@ class Lexicon:
     commodities: dict[str, str] = field(default_factory=dict)           # lower surface -> concept name
     commodity_max_words: int = 1
     triggers: dict = field(default_factory=dict)
+    org_forms: dict[str, str] = field(default_factory=dict)             # surface -> canonical body name
 
     def country_of(self, surface: str, allow_ambiguous: bool = True) -> str | None:
         """The country code a surface form stands for (name, alias, demonym, capital), or None."""
@@ -122,4 +123,7 @@ def lexicon() -> Lexicon:
                 lex.commodities.setdefault(variant.lower(), term["name"])
                 lex.commodity_max_words = max(lex.commodity_max_words, len(variant.split()))
     lex.triggers = _load("triggers.json")
+    for org in _load("organizations.json")["organizations"]:
+        for form in [org["name"], *org.get("aliases", [])]:
+            lex.org_forms.setdefault(form, org["name"])
     return lex

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from collections import deque
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -33,58 +34,98 @@ class BuildOptions:
     quiet: bool = False
     validate: bool = True
     batch_size: int = 64
-    cache_dir: Path | None = None
-    dask: str | None = None
+    cache_dir: Path | None = None       # default: <out_dir>/.kg-cache
+    cache: bool = True                   # False: --no-cache
+    dask: str | None = None              # a Dask scheduler address: extraction runs on that cluster
     extra: dict = field(default_factory=dict)
 
 
 def parse_documents(nlp, documents: Iterable[Document], batch_size: int = 64) -> Iterator[ArticleResult]:
-    """Parse the paragraphs of each document in one spaCy stream; yield each article's result in order."""
-    pending: list[Document] = []
+    """Parse the paragraphs of each document in one spaCy stream; yield each article's result in order.
+
+    Documents are read lazily and each article's Docs are dropped as soon as it is
+    extracted, so memory holds one spaCy batch, not the corpus.
+    """
+    pending: deque[tuple[int, Document]] = deque()
 
     def stream():
         for index, document in enumerate(documents):
-            pending.append(document)
+            pending.append((index, document))
             for offset, text in paragraphs(document):
                 yield text, (index, offset)
 
-    current, parsed = None, []
+    current, parsed = -1, []
     for doc, (index, offset) in nlp.pipe(stream(), as_tuples=True, batch_size=batch_size):
-        if current is not None and index != current:
-            while pending and pending[0] is not None and id(pending[0]) != id(_doc_at(pending, current)):
-                break
-            yield extract_article(pending.pop(0), parsed)
-            parsed = []
-        current = index
+        if index != current:
+            while pending and pending[0][0] < index:
+                done_index, document = pending.popleft()
+                yield extract_article(document, parsed if done_index == current else [])
+            parsed, current = [], index
         parsed.append((offset, doc))
-    if parsed:
-        yield extract_article(pending.pop(0), parsed)
-
-
-def _doc_at(pending, _index):
-    return pending[0] if pending else None
+    while pending:          # the last article, and any without a paragraph
+        done_index, document = pending.popleft()
+        yield extract_article(document, parsed if done_index == current else [])
 
 
 def extract_corpus(options: BuildOptions, stats: BuildStats) -> list[ArticleResult]:
-    """Read, parse and extract every article the inputs name; record skips in ``stats``."""
-    from kg.nlp import build_pipeline
+    """Read, parse and extract every article the inputs name; record skips in ``stats``.
+
+    Articles stream from disk to the engine (this process, a pool of
+    ``options.workers`` processes, or the Dask cluster at ``options.dask``)
+    and back in corpus order; unchanged articles come from the cache. The
+    results keep their Document without its text (resolution does not read it).
+    """
+    from kg.parallel import articles_per_task, make_engine, ordered_results
+    from kg.progress import Progress, wanted
 
     files, skips = expand_inputs(options.inputs)
     stats.skipped.extend((s.path, s.reason) for s in skips)
+    bar = Progress(total=len(files), enabled=wanted(options.quiet) and len(files) > 1)
 
     def documents():
         for item in iter_documents(files, options.max_bytes, options.date):
             if isinstance(item, Skip):
                 stats.skipped.append((item.path, item.reason))
                 log.warning("skipped %s: %s", item.path, item.reason)
+                bar.update(1)
                 continue
             for note in item.notes:
                 stats.notes.append((item.path, note))
                 log.warning("%s: %s", item.path, note)
             yield item
 
-    nlp, stats.model = build_pipeline(options.model)
-    return list(parse_documents(nlp, documents(), options.batch_size))
+    cache = _open_cache(options, stats)
+    engine = make_engine(options.workers, options.model, options.batch_size, options.dask)
+    per_task = articles_per_task(len(files), getattr(engine, "slots", 1),
+                                 upper=32 if options.workers <= 1 and not options.dask else 8)
+
+    def on_model(desc: str) -> None:
+        stats.model = desc
+
+    results: list[ArticleResult] = []
+    ok = False
+    try:
+        with bar:
+            for result in ordered_results(documents(), engine, cache, per_task, on_model):
+                results.append(replace(result, document=replace(result.document, text="")))
+                bar.update(1)
+        ok = True
+    finally:
+        engine.close(cancel=not ok)
+    if cache is not None:
+        log.info("cache %s: %d articles reused, %d extracted", cache.root, cache.stats.hits, cache.stats.misses)
+    return results
+
+
+def _open_cache(options: BuildOptions, stats: BuildStats):
+    """The article cache for this build (None with --no-cache); sets the model's description."""
+    from kg.cache import ArticleCache, cache_context, default_cache_dir, model_identity
+
+    if not options.cache:
+        stats.model = model_identity(options.model)[0]
+        return None
+    stats.model, context = cache_context(options.model, options.date)
+    return ArticleCache(options.cache_dir or default_cache_dir(options.out_dir), context)
 
 
 def build(options: BuildOptions) -> BuildStats:

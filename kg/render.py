@@ -40,6 +40,7 @@ STYLE_FILE = DATA_DIR / "style.json"
 SPACING = 130.0          # px: about the distance between neighbours in the layout
 SPRING_MAX = 150         # larger components are split into their communities
 BIG = 600                # from this many nodes the page trades detail for speed
+HUB_LABELS = 12          # entities whose labels grow with the graph
 MAX_SENTENCE = 600       # characters of a supporting sentence shown
 
 
@@ -124,7 +125,7 @@ def _block(sub: nx.Graph, community: dict, depth: int = 0) -> dict:
         return {n: (float(x) * r, float(y) * r) for n, (x, y) in pos.items()}
     keys = sorted(groups, key=lambda c: (-len(groups[c]), str(sorted(groups[c], key=str)[0])))
     parts = [_centred(_block(sub.subgraph(groups[c]), community, depth)) for c in keys]
-    radii = np.array([max(math.hypot(x, y) for x, y in p.values()) + SPACING for p in parts])
+    radii = np.array([max(math.hypot(x, y) for x, y in p.values()) + SPACING * 0.6 for p in parts])
     where = {n: i for i, c in enumerate(keys) for n in groups[c]}
     q = nx.Graph()
     q.add_nodes_from(range(len(keys)))
@@ -133,7 +134,7 @@ def _block(sub: nx.Graph, community: dict, depth: int = 0) -> dict:
         if a != b:
             q.add_edge(a, b, weight=q[a][b]["weight"] + 1 if q.has_edge(a, b) else 1)
     qpos = nx.spring_layout(q, seed=an.SEED, weight="weight") if len(q) < 500 else nx.circular_layout(q)
-    centres = np.array([qpos[i] for i in range(len(keys))], dtype=float) * math.sqrt((radii ** 2).sum()) * 1.2
+    centres = np.array([qpos[i] for i in range(len(keys))], dtype=float) * math.sqrt((radii ** 2).sum()) * 0.5
     centres = _separate(centres, radii)
     return {n: (x + centres[i][0], y + centres[i][1]) for i, p in enumerate(parts) for n, (x, y) in p.items()}
 
@@ -175,7 +176,7 @@ def _spring(sub: nx.Graph, community: dict | None = None) -> dict:
     for u, v in sub.edges:
         pull.add_edge(u, v, weight=3.0 if community.get(u) == community.get(v) else 1.0)
     pos = nx.spring_layout(pull, k=1.8 / math.sqrt(n), seed=an.SEED, iterations=100 if n < 150 else 50)
-    radius = SPACING * max(1.3, 1.2 * math.sqrt(n))
+    radius = SPACING * max(1.3, 0.9 * math.sqrt(n))
     nodes = list(pos)
     xy = _declutter(np.array([pos[v] for v in nodes], dtype=float) * radius)
     return {node: (float(x), float(y)) for node, (x, y) in zip(nodes, xy)}
@@ -279,6 +280,8 @@ def page_data(graph: Graph, analysis: an.Analysis) -> dict:
 
     net = Network(height="100%", width="100%", directed=True, cdn_resources="remote")
     info = []
+    # in a big graph the most central entities keep a label readable in the fitted view
+    hubs = sorted(index[i] for i in analysis.ranked("pagerank", HUB_LABELS) if i in index) if grow > 1 else []
     for i, iri in enumerate(iris):
         e = analysis.entities.get(iri) or g.nodes[iri]
         cs = class_style(e["type"])
@@ -332,6 +335,7 @@ def page_data(graph: Graph, analysis: an.Analysis) -> dict:
         "facts": facts,
         "options": json.loads(options),
         "big": big,
+        "hubs": hubs,
     }
 
 

@@ -291,6 +291,7 @@ def _resolve_occurrences(results, ents, facts, entities):
     # A policy named without its author ("the tariffs") is the one of its class that the
     # same article attributes, when there is exactly one.
     attributed = defaultdict(set)
+    orphan_dates: set[str] = set()
     for sid, key in key_of.items():
         if key[0] in POLICY_TYPES and key[0] != "TradeAgreement" and key[1] != sid:
             attributed[(sid.split("#", 1)[0], key[0])].add(key)
@@ -302,9 +303,13 @@ def _resolve_occurrences(results, ents, facts, entities):
             else:
                 # Nobody is said to impose it: too little to be a fact about a policy.
                 key_of[sid] = None
+                continue
+            # Its date, read without its author, is not trusted for the attributed policy.
+            orphan_dates.add(sid)
     dropped = {sid for sid, key in key_of.items() if key is None}
     key_of = {sid: key for sid, key in key_of.items() if key is not None}
-    facts = [f for f in facts if f.subject not in dropped]
+    facts = [f for f in facts if f.subject not in dropped
+             and not (f.subject in orphan_dates and f.predicate in ("date", "duration"))]
     groups = defaultdict(list)
     for sid, key in key_of.items():
         groups[key].append(sid)

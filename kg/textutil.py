@@ -46,6 +46,50 @@ def clean_line(line: str) -> str:
     return line.strip()
 
 
+WRAP_SAMPLE_LINES = 2000
+MAX_WRAP_WIDTH = 120
+
+
+def wrap_width(text: str) -> int | None:
+    """The width at which ``text`` is hard-wrapped, or None when its lines are whole paragraphs.
+
+    Hard-wrapped text has blank lines between paragraphs and, inside one,
+    lines that were broken because the next word would not fit.
+    """
+    lengths: list[tuple[int, int]] = []   # (length of the line, length of its first word); (0, 0) blank
+    for line in iter_lines(text):
+        line = line.strip()
+        lengths.append((len(line), len(line.split(None, 1)[0]) if line else 0))
+        if len(lengths) >= WRAP_SAMPLE_LINES:
+            break
+    filled = [n for n, _ in lengths if n]
+    if len(filled) < 3 or len(filled) == len(lengths):
+        return None
+    width = max(filled)
+    if width > MAX_WRAP_WIDTH:
+        return None
+    joins = sum(1 for (n, _), (m, word) in zip(lengths, lengths[1:]) if n and m and n + 1 + word > width)
+    return width if joins >= max(2, 0.3 * len(filled)) else None
+
+
+def unwrap(lines: Iterable[str], width: int) -> Iterator[str]:
+    """Lines of a paragraph hard-wrapped at ``width`` joined into one; "" between paragraphs."""
+    para: list[str] = []
+    for line in lines:
+        if not line:
+            if para:
+                yield " ".join(para)
+                para.clear()
+            yield ""
+            continue
+        if para and len(para[-1]) + 1 + len(line.split(None, 1)[0]) <= width:
+            yield " ".join(para)       # the last line ended short of the margin: a paragraph ended
+            para.clear()
+        para.append(line)
+    if para:
+        yield " ".join(para)
+
+
 # --------------------------------------------------------------------------- language
 
 _FUNCTION_WORDS = {

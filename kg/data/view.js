@@ -119,9 +119,25 @@
   var network = view.network = new vis.Network(container, {nodes: nodes, edges: edges}, data.options);
   network.once("afterDrawing", function () {
     view.ready = true;
-    view.drawMs = performance.now() - t0;
+    view.drawMs = performance.now() - t0;          // building the network and drawing it once
+    view.readyAt = performance.now();              // since navigation start
     document.body.setAttribute("data-ready", "1");
+    hubLabels();
   });
+
+  /* In a big graph the fitted view is far out and labels vanish; the most
+   * central entities (data.hubs) keep a label of readable size at any zoom. */
+  var hubFont = 0;
+  function hubLabels() {
+    if (!data.hubs.length) { return; }
+    var size = Math.round(Math.max(20, 15 / network.getScale()));
+    if (size === hubFont) { return; }
+    hubFont = size;
+    nodes.update(data.hubs.map(function (id) {
+      return {id: id, font: {size: size, strokeWidth: Math.round(size / 4)}};
+    }));
+  }
+  network.on("zoom", hubLabels);
 
   /* ---------------------------------------------------------------- details */
   var details = document.getElementById("kg-details");

@@ -20,10 +20,20 @@ def base(token) -> str:
     return w
 
 
+_IRREGULAR = {
+    "met": "meet", "spoke": "speak", "spoken": "speak", "held": "hold", "froze": "freeze", "frozen": "freeze",
+    "struck": "strike", "set": "set", "cut": "cut", "put": "put", "led": "lead", "sought": "seek",
+    "took": "take", "taken": "take", "began": "begin", "begun": "begin", "made": "make", "told": "tell",
+    "said": "say", "won": "win", "hit": "hit", "brought": "bring", "laid": "lay", "kept": "keep",
+    "wrote": "write", "written": "write", "gave": "give", "given": "give", "rose": "rise", "risen": "rise",
+    "drew": "draw", "drawn": "draw", "withdrew": "withdraw", "withdrawn": "withdraw", "upheld": "uphold",
+}
+
+
 def verb_forms(token) -> set[str]:
     """Candidate base forms of a verb without a lemmatizer: "halted" → {"halt", ...}, "banned" → "ban"."""
     w = token.lower_
-    forms = {w}
+    forms = {w, _IRREGULAR.get(w, w)}
     for suffix in ("ed", "es", "s", "ing", "d"):
         if w.endswith(suffix) and len(w) > len(suffix) + 2:
             stem = w[: -len(suffix)]

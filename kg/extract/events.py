@@ -8,7 +8,7 @@ same event.
 """
 from __future__ import annotations
 
-from kg.extract.context import Paragraph, base
+from kg.extract.context import Paragraph, base, verb_forms
 from kg.extract.dates import parse_date
 from kg.lexicon import lexicon
 from kg.model import COUNTRY, EVENT, OFFICIAL, ORGANIZATION, PERSON
@@ -19,6 +19,8 @@ FAMILIES = {
     "meeting": "meeting", "summit": "summit", "visit": "visit", "videoconference": "call",
 }
 _AGENTS = (PERSON, OFFICIAL, COUNTRY, ORGANIZATION)
+_MEET = {"meet", "host", "receive", "visit", "call", "phone"}
+_ATTEND = {"attend", "chair", "host", "join", "hold", "convene", "lead"}
 _SPEAK = {"speak", "spoke", "talk", "talked", "phone", "phoned", "confer", "conferred"}
 _INITIATE = {"initiate", "initiated", "request", "requested", "arrange", "arranged", "seek", "sought",
              "convene", "convened", "call", "called", "organize", "organized", "host", "hosted"}
@@ -52,6 +54,10 @@ def _agents_in(par: Paragraph, tokens) -> list[str]:
     return found
 
 
+_GROUPS = {"official", "delegation", "negotiator", "leader", "minister", "representative", "envoy", "diplomat",
+           "team", "side"}
+
+
 def _participants(par: Paragraph, trig, verb) -> list[str]:
     found: list[str] = []
     def extend(lids):
@@ -65,10 +71,31 @@ def _participants(par: Paragraph, trig, verb) -> list[str]:
             extend(_agents_in(par, [c]))
     if verb is not None:
         for c in verb.children:
-            if c.dep_ in ("nsubj", "nsubjpass"):
+            if c.dep_ == "nsubj" or (c.dep_ == "nsubjpass" and c.i != trig.i):
                 extend(_agents_in(par, _conj_group(c)))
+                if base(c) in _GROUPS:
+                    # "Officials from Vietnam and the Philippines held a video call"
+                    for p in c.children:
+                        if p.dep_ == "prep" and p.lower_ in ("from", "of"):
+                            extend(_agents_in(par, p.subtree))
             if c.dep_ == "prep" and c.lower_ in ("with", "between"):
                 extend(_agents_in(par, c.subtree))
+            if c.dep_ == "dobj" and c.i != trig.i and verb_forms(verb) & _MEET:
+                extend(_agents_in(par, _conj_group(c)))
+    # "a ceremony attended by X and Y", "the meeting was chaired by X"
+    holders = [c for c in trig.children if c.dep_ in ("acl", "relcl")]
+    if verb is not None and trig.dep_ == "nsubjpass":
+        holders.append(verb)
+    for h in holders:
+        if verb_forms(h) & _ATTEND:
+            for c in h.children:
+                if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by"):
+                    extend(_agents_in(par, c.subtree))
+            for c in h.children:
+                if c.dep_ == "conj" and verb_forms(c) & _ATTEND:
+                    for g in c.children:
+                        if g.dep_ == "agent" or (g.dep_ == "prep" and g.lower_ == "by"):
+                            extend(_agents_in(par, g.subtree))
     return found
 
 
@@ -130,6 +157,20 @@ def _label(trig) -> str:
     return doc[left:trig.i + 1].text
 
 
+def _verb_label(verb) -> str:
+    """ "spoke by phone", "met": the words of the text that name the event."""
+    doc = verb.doc
+    end = verb.i + 1
+    for c in verb.rights:
+        if c.dep_ == "prep" and any(g.lower_ in ("phone", "telephone") for g in c.children):
+            end = max(g.i for g in c.children) + 1
+            break
+        if c.dep_ == "prep" and c.lower_ == "with":
+            end = c.i + 1
+            break
+    return doc[verb.i:end].text
+
+
 def find_events(par: Paragraph, state: dict) -> None:
     """Events of a paragraph; ``state`` carries the article's last event per family."""
     table = par.table
@@ -137,10 +178,15 @@ def find_events(par: Paragraph, state: dict) -> None:
         family = _is_trigger(token)
         verb = _verb_of(token) if family else None
         if family is None and token.pos_ == "VERB" and token.lower_ in _SPEAK:
-            # "X spoke by phone with Y"
-            if any(c.dep_ == "prep" and any(g.lower_ in ("phone", "telephone") for g in c.children)
+            # "X spoke by phone with Y", "X spoke with Y" (a person)
+            if any(c.dep_ == "prep" and any(g.lower_ in ("phone", "telephone") or (
+                    c.lower_ == "with" and par.type_of(par.agent_at(g)) in (PERSON, OFFICIAL)) for g in c.children)
                    for c in token.children):
                 family, verb = "call", token
+        if family is None and token.pos_ == "VERB" and verb_forms(token) & {"meet"} and token.tag_ in ("VBD", "VBZ", "VBP"):
+            # "He met Chinese Vice Premier Huang Lei in Beijing"
+            if any(c.dep_ == "dobj" and par.type_of(par.agent_at(c)) in (PERSON, OFFICIAL) for c in token.children):
+                family, verb = "meeting", token
         if family is None:
             continue
         parts = _participants(par, token, verb)
@@ -154,8 +200,8 @@ def find_events(par: Paragraph, state: dict) -> None:
         previous = state.get(family)
         if previous and (definite or not parts):
             eid = previous
-        elif parts or initiator:
-            eid = table.new(EVENT, _label(token) if token.pos_ != "VERB" else family, (ev.start, ev.end))
+        elif len(set(parts) | ({initiator} if initiator else set())) >= 2:
+            eid = table.new(EVENT, _label(token) if token.pos_ != "VERB" else _verb_label(token), (ev.start, ev.end))
             table.entities[eid].attrs["family"] = family
             state[family] = eid
         else:

@@ -20,7 +20,13 @@ TRADE_HEADS = {
     "sale", "sales", "trade", "price", "prices", "smuggling", "trafficking", "purchase",
     "purchases", "stockpile", "stockpiles", "output", "market", "markets", "deliveries",
     "delivery", "flow", "flows", "quota", "quotas", "tariff", "tariffs", "duties", "ban",
+    "growers", "farmers", "producers", "exporters", "importers", "miners", "buyers", "sellers",
+    "shipments", "cargoes", "cargo", "consignments", "volumes", "stocks", "inventories", "reserves",
 }
+_NOT_VARIETY = {"imported", "exported", "subsidized", "subsidised", "dumped", "shipped", "sold", "made",
+                "manufactured", "produced", "related", "affected", "targeted", "listed", "restricted",
+                "banned", "sanctioned", "needed", "used", "mined", "traded", "purchased", "bought",
+                "discounted", "priced", "taxed", "covered", "named", "unnamed", "proposed", "planned"}
 _POSSESSIVE = ("'s", "’s", "'", "’")
 _ORG_REJECT = re.compile(r"^(?:[a-z\W\d]+|\W.*)$")
 
@@ -123,7 +129,7 @@ def _extend_left(doc, start: int) -> int:
         if t.dep_ == "compound" and t.pos_ == "NOUN" and t.is_lower and t.is_alpha:
             start -= 1
         elif t.dep_ in ("amod", "compound") and t.is_lower and (
-                t.lower_ in _VARIETY or (t.lower_.endswith("ed") and t.lower_ not in ("used", "needed", "related"))
+                t.lower_ in _VARIETY or (t.lower_.endswith("ed") and t.lower_ not in _NOT_VARIETY)
                 or ("-" in t.text and not t.text.startswith("-"))):
             start -= 1
         elif t.text == "-" and start >= 2 and doc[start - 2].is_lower:
@@ -171,7 +177,8 @@ def _person(par: Paragraph, start: int, end: int, body_name_tokens: set[str] | N
     words = [t for t in doc[start:end]]
     if len(words) > 5 or not any(t.is_alpha for t in words):
         return
-    if any(t.like_num or t.is_lower or "@" in t.text or "/" in t.text for t in words if t.text not in ("-", ".")):
+    if any(t.like_num or (t.is_lower and not (t.i > 0 and t.nbor(-1).text == "-")) or "@" in t.text
+           or "/" in t.text for t in words if t.text not in ("-", ".")):
         return
     lex = lexicon()
     if any(_country_token_parts(t) or lex.country_of(t.text, allow_ambiguous=False) for t in words):
@@ -191,9 +198,10 @@ def _organization(par: Paragraph, start: int, end: int, label: str) -> None:
         return
     if lex.commodities.get(name.lower()) or lex.office(name):
         return
-    if label == "FAC" and not ({t.lower_ for t in doc[start:end]} & lex.org_heads):
+    if label == "FAC" and not ({t.lower_ for t in doc[start:end]} & lex.org_heads) and name not in lex.org_forms:
         return
-    add_mention(par, ORGANIZATION, name, start, end, key=name, vote=ORGANIZATION)
+    canonical = lex.org_forms.get(name, name)
+    add_mention(par, ORGANIZATION, canonical, start, end, key=canonical, vote=ORGANIZATION)
 
 
 _ORG_JOINERS = {"of", "for", "and", "&", "the"}

@@ -154,7 +154,8 @@ def _title_before(par: Paragraph, start: int, person: str) -> bool:
                         par.type_of(par.entity_at(t)) == ORGANIZATION or t.is_upper for t in head):
                     _retract(par, span)
                     from kg.extract.mentions import add_mention
-                    body = add_mention(par, ORGANIZATION, head.text, head.start, head.end)
+                    name = lexicon().org_forms.get(head.text, head.text)
+                    body = add_mention(par, ORGANIZATION, name, head.start, head.end, key=name)
                     title, office = span[m:], lexicon().office(span[m:].text)
                     break
         if body is None:

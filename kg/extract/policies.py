@@ -41,8 +41,11 @@ def _trigger_type(token) -> str | None:
                     return _CLASS[type_]
                 continue
             if b in nouns or any(phrase.endswith(n) for n in nouns if " " in n):
+                gov_preps = _has_prep(token.head, ("on",)) if token.dep_ == "dobj" else False
                 if type_ == "Tariff" and b in ("duty", "levy", "surcharge") and not _has_prep(token, ("on",)) \
-                        and not children & {"import", "anti-dumping", "countervailing", "customs", "export"}:
+                        and not gov_preps and not {c.lower_ for c in token.subtree if c.i < token.i} & {
+                            "import", "anti", "dumping", "anti-dumping", "countervailing", "customs", "export",
+                            "punitive", "retaliatory", "additional", "higher", "new"}:
                     return None
                 return _CLASS[type_]
     if token.pos_ == "VERB":
@@ -83,6 +86,8 @@ def _prep_object(token, objects) -> bool:
 def _governor(token):
     """The verb that governs a policy noun (through "decision to halt" and "on" phrases)."""
     t = token
+    while t.dep_ in ("compound", "amod", "nmod") and t.head.pos_ in ("NOUN", "PROPN") and t.head.i != t.i:
+        t = t.head
     for _ in range(4):
         if t.dep_ in ("dobj", "nsubjpass", "attr", "oprd") or (t.dep_ == "pobj" and t.head.dep_ == "prep"):
             head = t.head if t.dep_ != "pobj" else t.head.head
@@ -170,8 +175,17 @@ def _scope(anchor, gov) -> list:
         for c in gov.children:
             extend = c.dep_ in ("prep", "npadvmod", "dative") or (
                 c.dep_ in ("advcl", "xcomp") and c.pos_ == "VERB" and verb_forms(c) & _EXTENDERS)
+            if c.dep_ == "dobj" and verb_forms(gov) & _EXTENDERS and not any(t.i in seen for t in c.subtree):
+                extend = True
             if extend and c.i not in seen:
                 scope.extend(t for t in c.subtree if t.i not in seen)
+                seen.update(t.i for t in c.subtree)
+    if anchor.pos_ == "VERB" and anchor.dep_ in ("acl", "xcomp") and anchor.head.pos_ == "NOUN":
+        # "China's decision in April to halt exports": the decision's date and place count.
+        seen = {t.i for t in scope}
+        for c in anchor.head.children:
+            if c.dep_ in ("prep", "npadvmod") and c.i not in seen:
+                scope.extend(c.subtree)
     return scope
 
 
@@ -209,6 +223,9 @@ def _parties(par: Paragraph, anchor, gov) -> list[str]:
     return found
 
 
+_TARGET_NOUNS = {"good", "product", "import", "export", "company", "firm", "bank", "entity", "individual",
+                 "official", "vessel", "tanker", "ship", "airline", "carrier", "maker", "producer", "supplier",
+                 "exporter", "importer", "shipment", "business", "investor", "investment", "asset", "car", "vehicle"}
 _CLAUSE_DEPS = {"acl", "relcl", "advcl", "ccomp", "csubj", "parataxis"}
 _WEAK_AGREEMENTS = {"pause", "ceasefire", "cease-fire"}
 
@@ -260,8 +277,10 @@ def find_policies(par: Paragraph) -> None:
                 p = t.head
                 if (t.head.dep_ == "prep" or t.dep_ == "pobj") and t.head.lower_ in ("to", "against", "at", "from", "on"):
                     targets.append(lid)
+                elif t.dep_ == "conj" and par.entity_at(t.head) in targets:
+                    targets.append(lid)
                 elif t.dep_ in ("amod", "compound", "poss") and p.i in scope_ids and p.i != anchor.i \
-                        and (par.type_of(par.entity_at(p)) == COMMODITY or base(p) in ("good", "product", "import", "export", "company", "firm")):
+                        and (par.type_of(par.entity_at(p)) == COMMODITY or base(p) in _TARGET_NOUNS):
                     targets.append(lid)
             if t.ent_type_ == "DATE":
                 dates.append(t)
