@@ -85,6 +85,15 @@ class DaskEngine:
     def submit(self, documents: list[Document]):
         return self.client.submit(extract_batch, documents, self.model, self.batch_size, pure=False)
 
+    def result(self, future):
+        from distributed import KilledWorker
+
+        try:
+            return future.result()
+        except KilledWorker as exc:
+            raise EngineError(f"Dask workers kept dying on a batch of articles ({exc}); "
+                              "see the worker logs") from None
+
     def close(self, cancel: bool = False) -> None:
         client, self.client = self.client, None
         if client is not None:

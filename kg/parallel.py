@@ -80,6 +80,8 @@ class Engine(Protocol):
 
     def submit(self, documents: list[Document]): ...
 
+    def result(self, future) -> tuple[str, list[ArticleResult]]: ...
+
     def close(self, cancel: bool = False) -> None: ...
 
 
@@ -95,6 +97,9 @@ class InlineEngine:
         future: Future = Future()
         future.set_result(extract_batch(documents, self.model, self.batch_size))
         return future
+
+    def result(self, future: Future) -> tuple[str, list[ArticleResult]]:
+        return future.result()
 
     def close(self, cancel: bool = False) -> None:
         pass
@@ -119,6 +124,14 @@ class PoolEngine:
                 initializer=_init_pool_worker, initargs=(self.model, logging.getLogger().getEffectiveLevel()),
             )
         return self._pool.submit(extract_batch, documents, self.model, self.batch_size)
+
+    def result(self, future) -> tuple[str, list[ArticleResult]]:
+        from concurrent.futures import BrokenExecutor
+
+        try:
+            return future.result()
+        except BrokenExecutor:
+            raise EngineError("a worker process died (out of memory?); try fewer --workers") from None
 
     def close(self, cancel: bool = False) -> None:
         if self._pool is not None:
@@ -185,7 +198,7 @@ def ordered_results(documents: Iterable[Document], engine: Engine, cache=None, p
             batch.clear()
 
     def finish(task: _Task) -> None:
-        desc, results = task.future.result()
+        desc, results = engine.result(task.future)
         if on_model is not None:
             on_model(desc)
         if len(results) != len(task.slots):

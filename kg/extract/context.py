@@ -130,20 +130,28 @@ class Paragraph:
         return self.table.entities[lid].type if lid else None
 
     def person_before(self, i: int) -> str | None:
-        """The nearest person mentioned before token i in this paragraph."""
-        best = None
-        for idx, lid in self.persons:
-            if idx < i:
-                best = lid
-            else:
-                break
-        return best
+        """The nearest fitting person before token i in this paragraph: the nearest one that was the
+        subject of its clause or holds an office, else the nearest one."""
+        before = [(idx, lid) for idx, lid in self.persons if idx < i]
+        for idx, lid in reversed(before):
+            ent = self.table.entities[lid]
+            end = idx
+            while end + 1 < len(self.doc) and self.tok_ent.get(end + 1) == lid:
+                end += 1
+            if self.doc[end].dep_ in ("nsubj", "nsubjpass") or ent.votes.get("Official"):
+                return lid
+        return before[-1][1] if before else None
 
     def agent_at(self, token) -> str | None:
         """The entity a token stands for, resolving he/she to the nearest person before it."""
         lid = self.tok_ent.get(token.i)
         if lid:
             return lid
+        if token.pos_ == "PROPN" and token.is_title:
+            # A surname the NER missed ("at Kang's request") names the person already seen.
+            for _, plid in reversed(self.persons):
+                if token.text in self.table.entities[plid].name.replace("-", " ").split():
+                    return plid
         if token.lower_ in PRONOUNS:
             return self.person_before(token.i)
         if token.lower_ in ("it", "its"):

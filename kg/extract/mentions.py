@@ -141,7 +141,7 @@ def _extend_left(doc, start: int) -> int:
 
 def _commodity(par: Paragraph, start: int, end: int) -> None:
     doc = par.doc
-    if doc[end - 1].pos_ not in ("NOUN", "PROPN", "ADJ", "X"):
+    if end - start == 1 and doc[start].pos_ in ("VERB", "AUX", "ADP", "PRON", "DET", "ADV"):
         return
     last = doc[end - 1]
     nxt = doc[end] if end < len(doc) else None

@@ -169,8 +169,43 @@ def _title_before(par: Paragraph, start: int, person: str) -> bool:
             body, _ = _country_before(par, first - 1)
         if body is None:
             body = _counterpart_country(par, first)
+        if body is None:
+            end = start
+            while end < len(doc) and par.tok_ent.get(end) == person:
+                end += 1
+            body = _country_after_of(par, end, doc[start].sent.end)
         _emit(par, person, title, office, body, mods, doc[start])
         return True
+    return _title_before_comma(par, start, person)
+
+
+def _title_before_comma(par: Paragraph, start: int, person: str) -> bool:
+    """ "The Minister of Commerce of Peru, Rosa Quispe, said": a title phrase, a comma, the name."""
+    doc = par.doc
+    sent_start = doc[start].sent.start
+    if start - 2 < sent_start or doc[start - 1].text != ",":
+        return False
+    comma = start - 1
+    k = comma - 1
+    body = None
+    lid = par.entity_at(doc[k])
+    if lid and par.type_of(lid) in (COUNTRY, ORGANIZATION):
+        while k >= sent_start and par.entity_at(doc[k]) == lid:
+            k -= 1
+        while k >= sent_start and doc[k].lower_ in _DETS:
+            k -= 1
+        if k < sent_start or doc[k].lower_ != "of":
+            return False
+        body, k = lid, k - 1
+    end = k + 1
+    for begin in range(max(sent_start, end - lexicon().office_max_words), end):
+        words = doc[begin:end]
+        if not words or not all(t.is_alpha for t in words):
+            continue
+        office = _match_office(words.text)
+        if office and (begin == sent_start or doc[begin - 1].lower_ in _DETS):
+            _emit(par, person, words, office, body, set(), doc[start])
+            return True
     return False
 
 
@@ -201,7 +236,7 @@ def _apposition_after(par: Paragraph, end: int, person: str) -> bool:
     if title_end == i:
         return False
     words = doc[i:title_end]
-    if any(t.pos_ in ("VERB", "AUX", "PRON") for t in words):
+    if any(t.pos_ in ("AUX", "PRON") or (t.pos_ == "VERB" and t.dep_ != "amod") for t in words):
         return False
     office = _match_office(words.text)
     if office is None:
