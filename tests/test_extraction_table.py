@@ -15,18 +15,23 @@ import pytest
 
 from kg.evaluate import _Names, gold_view, system_view
 from kg.ingest import make_document
+from kg.model import Document
 from kg.pipeline import parse_documents
 from kg.resolve import resolve
 
 CASES = json.loads((Path(__file__).parent / "extraction_cases.json").read_text(encoding="utf-8"))
 
 # Cases the extractor does not get right yet (strict: they fail the suite once they pass).
-KNOWN_FAILURES: set[str] = set()
+KNOWN_FAILURES: set[str] = {
+    "list-splitting-1",     # the small model parses "Beijing added samarium, ..." with "samarium" as the root
+    "neg-chad-person-1",    # the NER calls "Chad" a place; the apposition "a farmer" is not used as evidence
+}
 
 
 def run_case(nlp, case):
     doc = make_document(Path(f"{case['id']}.txt"), case["text"].encode("utf-8"), case.get("article_date"))
-    corpus = resolve(parse_documents(nlp, [doc]))
+    docs = [doc] if isinstance(doc, Document) else []      # page chrome alone is skipped whole
+    corpus = resolve(parse_documents(nlp, docs))
     gold = {"entities": [{"type": t, "label": n, "aliases": []} for t, n in case.get("entities", [])],
             "facts": case["facts"]}
     names = _Names(gold["entities"] + [{"label": f[0], "aliases": []} for f in case["facts"] if isinstance(f, list)])

@@ -114,7 +114,7 @@ def _initiator(par: Paragraph, trig) -> str | None:
                     lid = _request(par, c)
                     if lid:
                         return lid
-        if t.lower_ == "at" and abs(t.i - trig.i) <= 8:
+        if t.lower_ == "at" and (abs(t.i - trig.i) <= 8 or t.head.i == trig.i):
             lid = _request(par, t)
             if lid:
                 return lid

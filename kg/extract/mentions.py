@@ -26,7 +26,8 @@ TRADE_HEADS = {
 _NOT_VARIETY = {"imported", "exported", "subsidized", "subsidised", "dumped", "shipped", "sold", "made",
                 "manufactured", "produced", "related", "affected", "targeted", "listed", "restricted",
                 "banned", "sanctioned", "needed", "used", "mined", "traded", "purchased", "bought",
-                "discounted", "priced", "taxed", "covered", "named", "unnamed", "proposed", "planned"}
+                "discounted", "priced", "taxed", "covered", "named", "unnamed", "proposed", "planned", "added",
+                "included", "controlled", "licensed", "required", "approved", "cleared", "halted", "stopped"}
 _POSSESSIVE = ("'s", "’s", "'", "’")
 _ORG_REJECT = re.compile(r"^(?:[a-z\W\d]+|\W.*)$")
 
