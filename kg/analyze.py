@@ -125,17 +125,18 @@ def evidence(graph: Graph) -> dict[tuple[str, str, str], list[Evidence]]:
     return {key: sorted(evs) for key, evs in out.items()}
 
 
-def entity_graph(graph: Graph) -> nx.MultiDiGraph:
+def entity_graph(graph: Graph, support: dict | None = None) -> nx.MultiDiGraph:
     """The entities and the facts between them, as a directed multigraph.
 
     Nodes are entity IRIs with the attributes of :func:`entities`; every fact
     ``s p o`` between two entities (any kg: property but kg:mentionedIn and
     kg:source) is an edge ``s → o`` keyed by the property's local name, with
     ``weight`` = the number of provenance statements supporting it (at least 1).
-    Entities without facts are nodes too.
+    Entities without facts are nodes too. ``support`` is :func:`evidence` of
+    ``graph`` when the caller has it already.
     """
     ents = entities(graph)
-    support = evidence(graph)
+    support = evidence(graph) if support is None else support
     g = nx.MultiDiGraph()
     for iri, attrs in ents.items():
         g.add_node(iri, **attrs)

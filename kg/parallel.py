@@ -188,6 +188,7 @@ def ordered_results(documents: Iterable[Document], engine: Engine, cache=None, p
     batch: list[_Slot] = []
     in_flight: deque[_Task] = deque()
     per_task = max(1, per_task)
+    backlog = 4 * per_task          # articles read ahead of a pending one before waiting for it
 
     def send() -> None:
         if batch:
@@ -215,7 +216,8 @@ def ordered_results(documents: Iterable[Document], engine: Engine, cache=None, p
             if head.result is None:
                 if head.task is None:          # still in the batch being filled
                     return
-                if not head.task.future.done() and not (wait and len(in_flight) >= engine.slots):
+                full = len(in_flight) >= engine.slots or len(queue) > backlog
+                if not head.task.future.done() and not (wait and full):
                     return
                 finish(head.task)
             queue.popleft()
@@ -228,7 +230,7 @@ def ordered_results(documents: Iterable[Document], engine: Engine, cache=None, p
         queue.append(slot)
         if hit is None:
             batch.append(slot)
-        if len(batch) >= per_task or (batch and len(queue) >= 4 * per_task):
+        if len(batch) >= per_task or (batch and len(queue) >= backlog):
             send()                              # (a long run of cache hits waits on no half batch)
         yield from ready(wait=True)
     send()

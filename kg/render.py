@@ -170,6 +170,13 @@ def _spring(sub: nx.Graph, community: dict | None = None) -> dict:
     n = len(sub)
     if n == 1:
         return {next(iter(sub)): (0.0, 0.0)}
+    if n == 2:
+        a, b = sorted(sub, key=str)
+        return {a: (-SPACING, 0.0), b: (SPACING, 0.0)}
+    if n == 3 and sub.number_of_edges() == 2:                 # a path: the middle one in the middle
+        mid = next(v for v in sub if sub.degree(v) == 2)
+        a, b = sorted((v for v in sub if v != mid), key=str)
+        return {a: (-SPACING * 1.6, SPACING * 0.4), mid: (0.0, -SPACING * 0.4), b: (SPACING * 1.6, SPACING * 0.4)}
     community = community or {}
     pull = nx.Graph()
     pull.add_nodes_from(sub)
@@ -248,9 +255,9 @@ def _short(label: str, limit: int) -> str:
 def page_data(graph: Graph, analysis: an.Analysis) -> dict:
     """Everything the page script needs, as plain JSON-able data (via pyvis for the drawing)."""
     style = load_style()
-    g = an.entity_graph(graph)
-    docs = an.documents(graph)
     support = an.evidence(graph)
+    g = an.entity_graph(graph, support)
+    docs = an.documents(graph)
     props = property_labels(graph)
     iris = sorted(g.nodes)
     index = {iri: i for i, iri in enumerate(iris)}

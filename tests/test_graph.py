@@ -1,0 +1,90 @@
+"""The graph writer: contract shape, provenance for every fact, safe IRIs, deterministic Turtle."""
+from __future__ import annotations
+
+import re
+
+import pyoxigraph
+from rdflib import Graph, Literal as RDFLiteral, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+
+from kg.graph import build_graph, to_turtle
+from kg.model import Corpus, Document, Evidence, Literal, ResolvedEntity, ResolvedFact
+from kg.vocab import FACT_PREDICATES, ID, KG
+
+HOSTILE = 'Minister <img src=x onerror=alert(1)> "Ruiz" \\ \n</script>'
+
+
+def corpus(name="Ana Ruiz"):
+    ev = Evidence("a1", f"Trade Minister {name} said.", 0, 20)
+    ents = {
+        "person/ana-ruiz": ResolvedEntity("person/ana-ruiz", "Official", name, {"Ruiz"}, {"a1"}),
+        "country/chile": ResolvedEntity("country/chile", "Country", "Chile", {"Chilean"}, {"a1"}),
+    }
+    facts = [
+        ResolvedFact("person/ana-ruiz", "title", Literal("Trade Minister"), ev),
+        ResolvedFact("person/ana-ruiz", "officialOf", "country/chile", ev),
+    ]
+    return Corpus([Document("a1", "a1.txt", "", title="Chile <b>news</b>")], ents, facts)
+
+
+def test_golden_instance_graph():
+    g = build_graph(corpus(), with_ontology=False)
+    expected = Graph()
+    ruiz, chile, doc = ID["person/ana-ruiz"], ID["country/chile"], ID["document/a1"]
+    for t in [
+        (doc, RDF.type, KG.Document), (doc, DCTERMS.identifier, RDFLiteral("a1")),
+        (doc, DCTERMS.title, RDFLiteral("Chile <b>news</b>")),
+        (ruiz, RDF.type, KG.Official), (ruiz, RDFS.label, RDFLiteral("Ana Ruiz")),
+        (ruiz, SKOS.altLabel, RDFLiteral("Ruiz")), (ruiz, KG.mentionedIn, doc),
+        (chile, RDF.type, KG.Country), (chile, RDFS.label, RDFLiteral("Chile")),
+        (chile, SKOS.altLabel, RDFLiteral("Chilean")), (chile, KG.mentionedIn, doc),
+        (ruiz, KG.title, RDFLiteral("Trade Minister")), (ruiz, KG.officialOf, chile),
+    ]:
+        expected.add(t)
+    statements = set(g.subjects(RDF.type, RDF.Statement))
+    assert len(statements) == 2
+    for st in statements:
+        for p, o in g.predicate_objects(st):
+            expected.add((st, p, o))
+    assert isomorphic(g, expected)
+
+
+def test_every_fact_has_a_statement_with_sentence_and_source():
+    g = build_graph(corpus())
+    for s, p, o in g:
+        if str(p).startswith(str(KG)) and str(p)[len(str(KG)):] in FACT_PREDICATES and str(s).startswith(str(ID)):
+            sts = [st for st in g.subjects(RDF.subject, s) if (st, RDF.predicate, p) in g and (st, RDF.object, o) in g]
+            assert sts, (s, p, o)
+            assert all(g.value(st, KG.sentence) and g.value(st, KG.source) for st in sts)
+
+
+def test_graph_is_self_contained_with_the_ontology():
+    g = build_graph(corpus())
+    assert (KG.leaderOf, RDFS.subPropertyOf, KG.officialOf) in g
+    assert dict(g.namespaces())["kg"] == URIRef(str(KG))
+
+
+def test_hostile_names_stay_literals_and_iris_stay_safe():
+    bad = corpus(HOSTILE)
+    ttl = to_turtle(build_graph(bad))
+    g = Graph().parse(data=ttl, format="turtle")
+    assert (ID["person/ana-ruiz"], RDFS.label, RDFLiteral(HOSTILE)) in g
+    list(pyoxigraph.parse(ttl.encode(), format=pyoxigraph.RdfFormat.TURTLE))
+    for term in {t for triple in g for t in triple if isinstance(t, URIRef)}:
+        assert re.fullmatch(r"[A-Za-z0-9:/#._~%-]+", str(term)), term
+
+
+def test_same_corpus_same_bytes():
+    assert to_turtle(build_graph(corpus())) == to_turtle(build_graph(corpus()))
+
+
+def test_typed_literals():
+    c = corpus()
+    ev = c.facts[0].evidence
+    c.entities["policy/truce"] = ResolvedEntity("policy/truce", "TradeAgreement", "truce", set(), {"a1"})
+    c.facts += [ResolvedFact("policy/truce", "date", Literal("--05-12", "gMonthDay"), ev),
+                ResolvedFact("policy/truce", "duration", Literal("P90D", "duration"), ev)]
+    g = build_graph(c)
+    assert g.value(ID["policy/truce"], KG.date).datatype == XSD.gMonthDay
+    assert g.value(ID["policy/truce"], KG.duration).datatype == XSD.duration
