@@ -3,7 +3,7 @@
 
 Usage: python bench/bench_page.py [--docs N] [--runs R] [--out DIR] [--synthetic N]
 
-1. ``../shared/tools/make_corpus.py`` writes ``--docs`` articles (default 430,
+1. ``../shared/tools/make_corpus.py`` writes ``--docs`` articles (default 900,
    about 2,000 entities with the current extractor);
 2. ``kg build`` builds them; if the command is not usable, the same stages are
    run in-process (kg.pipeline, kg.resolve, kg.graph); with ``--synthetic N``
@@ -116,7 +116,7 @@ def measure(path: Path, runs: int) -> list[dict]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--docs", type=int, default=430, help="articles to generate (default 430)")
+    ap.add_argument("--docs", type=int, default=900, help="articles to generate (default 900)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "page")

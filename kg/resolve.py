@@ -271,7 +271,7 @@ def _resolve_occurrences(results, ents, facts, entities):
             local[f.subject].append(f)
     key_of = {}
     for sid, fs in local.items():
-        doc_id, lid = sid.split("#", 1)
+        doc_id, lid = sid.rsplit("#", 1)
         e = ents[(doc_id, lid)]
         by = lambda p: tuple(sorted({f.obj for f in fs if f.predicate == p and isinstance(f.obj, str)}))
         dates = tuple(sorted({f.obj.value for f in fs if f.predicate == "date"}))
@@ -294,10 +294,10 @@ def _resolve_occurrences(results, ents, facts, entities):
     orphan_dates: set[str] = set()
     for sid, key in key_of.items():
         if key[0] in POLICY_TYPES and key[0] != "TradeAgreement" and key[1] != sid:
-            attributed[(sid.split("#", 1)[0], key[0])].add(key)
+            attributed[(sid.rsplit("#", 1)[0], key[0])].add(key)
     for sid, key in list(key_of.items()):
         if key[0] in POLICY_TYPES and key[1] == sid:
-            options = attributed.get((sid.split("#", 1)[0], key[0]), set())
+            options = attributed.get((sid.rsplit("#", 1)[0], key[0]), set())
             if len(options) == 1:
                 key_of[sid] = next(iter(options))
             else:
@@ -317,7 +317,7 @@ def _resolve_occurrences(results, ents, facts, entities):
     uid_of = {}
     for key in sorted(groups, key=lambda k: sorted(groups[k])[0]):
         sids = sorted(groups[key])
-        members = [ents[tuple(s.split("#", 1))] for s in sids]
+        members = [ents[tuple(s.rsplit("#", 1))] for s in sids]
         forms = Counter(f for m in members for f in m.forms)
         label = sorted(forms, key=lambda f: (-forms[f], -len(f), f))[0]
         type_ = members[0].type
@@ -331,7 +331,7 @@ def _resolve_occurrences(results, ents, facts, entities):
             n += 1
         new_entities[uid] = ResolvedEntity(uid=uid, type=type_, label=label,
                                            alt_labels=set(forms) - {label},
-                                           docs={s.split("#", 1)[0] for s in sids})
+                                           docs={s.rsplit("#", 1)[0] for s in sids})
         for s in sids:
             uid_of[s] = uid
     out = []

@@ -150,3 +150,63 @@ def test_two_thousand_entities_open_fast_and_stay_responsive(tmp_path):
         page.wait_for_selector("#kg-details .kg-fact")
         assert time.monotonic() - started < 5
         assert_clean(log)
+
+
+HOSTILE_ARTICLES = {
+    "001_ruiz.txt": f"""{HOSTILE_SCRIPT} Spain answers U.S. steel tariffs
+
+Spanish Trade {HOSTILE_NAME} said on Monday that Spain would impose tariffs on steel from the United States. {HOSTILE_SCRIPT}
+
+The United States imposed tariffs on Spanish steel and aluminum in May, U.S. Treasury Secretary Scott Bessent said.
+""",
+    "002_call.txt": f"""Bessent and Ruiz agree to talk again
+
+U.S. Treasury Secretary Scott Bessent and Spanish Trade {HOSTILE_NAME} agreed on Friday to resume trade talks. China halted exports of rare earth magnets in April.
+""",
+}
+
+
+@pytest.mark.model
+def test_built_page_of_hostile_articles_shows_their_text_as_text(tmp_path):
+    import subprocess
+    import sys
+
+    from rdflib import Graph
+
+    corpus = tmp_path / "articles"
+    corpus.mkdir()
+    for name, text in HOSTILE_ARTICLES.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "kg.cli", "build", str(corpus), "--out", str(out), "-q"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    html = (out / "graph.html").read_text(encoding="utf-8")
+    assert "<img" not in html and html.count("</script>") == 3
+    g = Graph().parse(out / "graph.ttl")
+    expected = len(an.entities(g))
+    assert expected > 0
+    with open_page(out / "graph.html") as (page, log):
+        wait_ready(page)
+        assert page.evaluate("kgView.network.body.nodeIndices.length") == expected
+        # the headline with a closing script tag is shown, as text, in the tooltip of a node from that article
+        node = page.evaluate("""() => kgView.data.info.findIndex(e =>
+            e.docs.some(d => kgView.data.docs[d][1].includes('alert(2)')))""")
+        assert node >= 0, "no entity of 001_ruiz was drawn"
+        page.mouse.move(*node_point(page, node))
+        tip = page.wait_for_selector("div.vis-tooltip", state="visible")
+        assert HOSTILE_SCRIPT + " Spain answers U.S. steel tariffs" in tip.text_content()
+        # a sentence quoting the <img> markup is shown, as text, in the evidence of a fact citing it
+        cited = page.evaluate("""() => {
+            const d = kgView.data, hit = new Set();
+            d.sentences.forEach((s, i) => { if (s[1].includes('onerror=alert(1)')) hit.add(i); });
+            const e = d.edges.find(e => d.facts[e.id].some(f => f[2].some(i => hit.has(i))));
+            return e ? e.from : d.info.findIndex(n => n.attrs.some(a => a[2].some(i => hit.has(i))));
+        }""")
+        if "onerror=alert(1)" in page.evaluate("JSON.stringify(kgView.data.sentences)"):
+            assert cited >= 0
+            page.mouse.click(*node_point(page, cited))
+            page.wait_for_selector("#kg-details .kg-sentence")
+            assert "<img src=x onerror=alert(1)>" in page.text_content("#kg-details")
+        no_markup_from_text(page)
+        assert_clean(log)

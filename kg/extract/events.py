@@ -80,7 +80,7 @@ def _participants(par: Paragraph, trig, verb) -> list[str]:
                             extend(_agents_in(par, p.subtree))
             if c.dep_ == "prep" and c.lower_ in ("with", "between"):
                 extend(_agents_in(par, c.subtree))
-            if c.dep_ == "dobj" and c.i != trig.i and verb_forms(verb) & _MEET:
+            if c.dep_ == "dobj" and c.i != trig.i and verb_forms(verb) & (_MEET | {"telephone"}):
                 extend(_agents_in(par, _conj_group(c)))
     # "a ceremony attended by X and Y", "the meeting was chaired by X"
     holders = [c for c in trig.children if c.dep_ in ("acl", "relcl")]
@@ -183,10 +183,12 @@ def find_events(par: Paragraph, state: dict) -> None:
                     c.lower_ == "with" and par.type_of(par.agent_at(g)) in (PERSON, OFFICIAL)) for g in c.children)
                    for c in token.children):
                 family, verb = "call", token
-        if family is None and token.pos_ == "VERB" and verb_forms(token) & {"meet"} and token.tag_ in ("VBD", "VBZ", "VBP"):
-            # "He met Chinese Vice Premier Huang Lei in Beijing"
+        if family is None and token.pos_ == "VERB" and verb_forms(token) & {"meet", "phone", "telephone", "call"} \
+                and token.tag_ in ("VBD", "VBZ", "VBP") and not any(c.dep_ in ("oprd", "xcomp") for c in token.children):
+            # "He met Chinese Vice Premier Huang Lei in Beijing", "Ruiz phoned Tanaka"
             if any(c.dep_ == "dobj" and par.type_of(par.agent_at(c)) in (PERSON, OFFICIAL) for c in token.children):
-                family, verb = "meeting", token
+                family = "meeting" if verb_forms(token) & {"meet"} else "call"
+                verb = token
         if family is None:
             continue
         parts = _participants(par, token, verb)

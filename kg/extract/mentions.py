@@ -166,6 +166,12 @@ def _commodity(par: Paragraph, start: int, end: int) -> None:
 def _person(par: Paragraph, start: int, end: int, body_name_tokens: set[str] | None) -> None:
     doc = par.doc
     start = _strip_title(doc, start, end)
+    lex = lexicon()
+    if start >= 2 and doc[start - 1].is_title and doc[start - 1].i != doc[start - 1].sent.start \
+            and len(doc[start - 1].text) <= 4 and not doc[start - 1].ent_type_:
+        # "Vice-Premier He Lifeng": a short family name the NER left out, right after a title.
+        if any(lex.office(doc[k:start - 1].text) for k in range(max(0, start - 1 - lex.office_max_words), start - 1)):
+            start -= 1
     if par.is_headline and body_name_tokens is not None:
         while start < end and doc[start].text not in body_name_tokens:
             start += 1
@@ -234,11 +240,17 @@ def _org_phrases(par: Paragraph) -> None:
             if doc[start].lower_ in ("the",):
                 start += 1
             name = doc[start:end].text
-            if end - start >= 2 and not lex.office(name) and not any(
+            title_next = end < n and any(lex.office(doc[end:end + w].text) for w in (1, 2, 3))
+            if end - start >= 2 and not title_next and not lex.office(name) and not any(
                     lex.office(doc[k:end].text) for k in range(start, end)):
+                olds = {}
                 for k in range(start, end):
                     old = par.tok_ent.pop(k, None)
-                    if old and par.type_of(old) != ORGANIZATION:
-                        par.table.retract(old, par.offset + doc[k].idx)
+                    if old and old not in olds:
+                        olds[old] = k
+                for old in olds:
+                    for sp in list(par.table.entities[old].spans):
+                        if par.offset + doc[start].idx <= sp[0] < par.offset + doc[end - 1].idx + len(doc[end - 1]):
+                            par.table.retract(old, sp[0])
                 add_mention(par, ORGANIZATION, name, start, end, key=name, vote=ORGANIZATION)
         i = max(j, i + 1)

@@ -72,7 +72,7 @@ def _emit(par: Paragraph, person: str, title_tokens, office: Office, body: str |
         return
     table = par.table
     lex = lexicon()
-    title = " ".join(t.text for t in title_tokens).strip(" ,")
+    title = title_tokens.text.strip(" ,")
     if not title:
         return
     weak = False
@@ -116,7 +116,13 @@ def _retract(par: Paragraph, tokens) -> None:
         outside = [i for i in run if i not in inside]
         if outside and outside == list(range(outside[0], outside[-1] + 1)) and outside[-1] < min(inside):
             span = par.doc[outside[0]:outside[-1] + 1]
-            add_mention(par, ORGANIZATION, span.text, span.start, span.end, vote=ORGANIZATION)
+            lex = lexicon()
+            code = lex.country_of(span.text, allow_ambiguous=False)
+            if code:
+                add_mention(par, COUNTRY, lex.countries[code].name, span.start, span.end, key=code)
+            else:
+                name = lex.org_forms.get(span.text, span.text)
+                add_mention(par, ORGANIZATION, name, span.start, span.end, key=name, vote=ORGANIZATION)
 
 
 def _counterpart_country(par: Paragraph, i: int) -> str | None:
@@ -174,7 +180,7 @@ def _title_before(par: Paragraph, start: int, person: str) -> bool:
             while end < len(doc) and par.tok_ent.get(end) == person:
                 end += 1
             body = _country_after_of(par, end, doc[start].sent.end)
-        _emit(par, person, title, office, body, mods, doc[start])
+        _emit(par, person, title, office, body, mods | {t.lower_ for t in title}, doc[start])
         return True
     return _title_before_comma(par, start, person)
 

@@ -1,0 +1,268 @@
+"""The incremental build cache: keys, entries, and rebuilds that equal clean builds."""
+from __future__ import annotations
+
+import pickle
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from kg import cache as kgcache
+from kg import parallel
+from kg.cache import ArticleCache, cache_context, default_cache_dir, model_identity
+from kg.model import ArticleResult, BuildStats, Document, Entity, Evidence, Fact, Literal
+from kg.pipeline import BuildOptions, build, extract_corpus
+
+CORPUS = Path(__file__).parent / "corpus" / "articles"
+
+
+def document(doc_id="a01", text="Japan restricts gallium exports.", **kw) -> Document:
+    return Document(doc_id=doc_id, path=f"in/{doc_id}.txt", text=text, title=kw.pop("title", None),
+                    date=kw.pop("date", "2025-01-02"), sha256=kw.pop("sha256", "ab" * 32), **kw)
+
+
+def result_for(doc: Document) -> ArticleResult:
+    ev = Evidence(doc_id=doc.doc_id, sentence=doc.text, start=0, end=len(doc.text))
+    ents = [Entity(local_id="e1", type="Country", name="Japan", forms={"Japan"}, key="JP", spans=[(0, 5)]),
+            Entity(local_id="e2", type="ExportControl", name="restricts", forms={"restricts"})]
+    facts = [Fact("e2", "imposedBy", "e1", ev), Fact("e2", "date", Literal("2025-01-02", "date"), ev)]
+    return ArticleResult(document=doc, entities=ents, facts=facts, tokens=5)
+
+
+# --------------------------------------------------------------------------- entries
+
+def test_put_then_get_gives_an_equal_result_carrying_the_current_document(tmp_path):
+    c = ArticleCache(tmp_path, "ctx" * 8)
+    doc = document()
+    assert c.get(doc) is None
+    c.put(doc, result_for(doc))
+    moved = replace(doc, path="elsewhere/a01.txt")          # same article, read from another folder
+    got = c.get(moved)
+    assert got == replace(result_for(doc), document=moved)
+    assert got.document is moved
+    assert (c.stats.hits, c.stats.misses, c.stats.writes) == (1, 1, 1)
+    # The entry does not hold the article text (the key stands for it).
+    (entry,) = [p for p in tmp_path.rglob("*.pkl")]
+    _, stored = pickle.loads(entry.read_bytes())
+    assert stored.document.text == ""
+    assert not [p for p in tmp_path.rglob("*.tmp")]
+
+
+@pytest.mark.parametrize("change", [
+    {"text": "Japan restricts germanium exports."},
+    {"doc_id": "a02"},
+    {"sha256": "cd" * 32},
+    {"date": "2025-01-03"},
+    {"title": "A headline"},
+])
+def test_any_change_to_the_article_misses(tmp_path, change):
+    c = ArticleCache(tmp_path, "ctx" * 8)
+    doc = document()
+    c.put(doc, result_for(doc))
+    assert c.get(replace(doc, **change)) is None
+    assert c.get(doc) is not None
+
+
+def test_another_context_misses(tmp_path):
+    doc = document()
+    ArticleCache(tmp_path, "one" * 8).put(doc, result_for(doc))
+    assert ArticleCache(tmp_path, "two" * 8).get(doc) is None
+    assert ArticleCache(tmp_path, "one" * 8).get(doc) is not None
+
+
+def test_damaged_or_foreign_entries_are_misses(tmp_path):
+    c = ArticleCache(tmp_path, "ctx" * 8)
+    doc = document()
+    c.put(doc, result_for(doc))
+    (entry,) = tmp_path.rglob("*.pkl")
+    entry.write_bytes(b"not a pickle")
+    assert c.get(doc) is None
+    entry.write_bytes(pickle.dumps(("another key", result_for(doc))))
+    assert c.get(doc) is None
+    entry.write_bytes(pickle.dumps((c.key(doc), {"not": "a result"})))
+    assert c.get(doc) is None
+
+
+def test_unwritable_cache_does_not_fail_the_build(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    c = ArticleCache(blocker / "cache", "ctx" * 8)      # a folder under a file cannot be made
+    doc = document()
+    c.put(doc, result_for(doc))
+    assert c.stats.errors == 1 and c.get(doc) is None
+
+
+# --------------------------------------------------------------------------- the context
+
+def test_context_depends_on_extractor_version_model_date_data_and_code(monkeypatch):
+    import kg.extract.article as article
+
+    base = cache_context(None, None)[1]
+    assert cache_context(None, None)[1] == base
+    assert cache_context(None, "2025-10-10")[1] != base
+    assert cache_context("some_other_model", None)[1] != base
+    monkeypatch.setattr(article, "EXTRACTOR_VERSION", article.EXTRACTOR_VERSION + "-next")
+    assert cache_context(None, None)[1] != base
+    monkeypatch.undo()
+    monkeypatch.setattr(kgcache, "data_fingerprint", lambda: "other data")
+    assert cache_context(None, None)[1] != base
+    monkeypatch.undo()
+    monkeypatch.setattr(kgcache, "code_fingerprint", lambda: "other code")
+    assert cache_context(None, None)[1] != base
+
+
+def test_fingerprints_cover_the_data_and_extraction_files():
+    kgcache.data_fingerprint.cache_clear()
+    kgcache.code_fingerprint.cache_clear()
+    assert len(kgcache.data_fingerprint()) == 64 and len(kgcache.code_fingerprint()) == 64
+    assert kgcache._hash_files([]) != kgcache.data_fingerprint()
+
+
+def test_model_identity_names_an_installed_model_and_its_version_without_loading_it(tmp_path):
+    from kg.nlp import MODEL_CANDIDATES, RULE_ONLY
+
+    desc, identity = model_identity(None)
+    assert desc in (*MODEL_CANDIDATES, RULE_ONLY)
+    if desc != RULE_ONLY:
+        from importlib import metadata
+
+        assert f"{desc}=={metadata.version(desc)}" in identity
+    model_dir = tmp_path / "my_model"
+    model_dir.mkdir()
+    (model_dir / "meta.json").write_text('{"lang": "en", "name": "custom", "version": "9.9.9"}')
+    assert model_identity(str(model_dir)) == (str(model_dir), f"{model_dir}==9.9.9 (en_custom); "
+                                              f"spacy=={kgcache._version('spacy')}")
+
+
+def test_default_cache_dir_is_inside_the_output_folder(tmp_path):
+    assert default_cache_dir(tmp_path / "output") == tmp_path / "output" / ".kg-cache"
+    ignored = (Path(__file__).parent.parent / ".gitignore").read_text()
+    assert ".kg-cache/" in ignored.split()
+
+
+# --------------------------------------------------------------------------- extract_corpus with a stand-in extractor
+
+@pytest.fixture()
+def counted(monkeypatch):
+    """Replace the extraction function: count the articles it is given."""
+    seen: list[str] = []
+
+    def fake(documents, model=None, batch_size=64):
+        seen.extend(d.doc_id for d in documents)
+        return "fake", [result_for(d) for d in documents]
+
+    monkeypatch.setattr(parallel, "extract_batch", fake)
+    return seen
+
+
+def write_articles(folder: Path, names) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        (folder / f"{name}.txt").write_text(f"Headline for {name} here\n\nJapan restricts gallium exports ({name}).\n")
+    return folder
+
+
+def test_rebuild_extracts_only_new_and_changed_articles(tmp_path, counted):
+    src = write_articles(tmp_path / "in", ["a", "b", "c"])
+    opts = BuildOptions(inputs=[str(src)], out_dir=tmp_path / "out")
+    first = extract_corpus(opts, BuildStats())
+    assert counted == ["a", "b", "c"]
+    write_articles(src, ["d"])
+    (src / "b.txt").write_text("Headline for b changed\n\nJapan restricts germanium exports.\n")
+    counted.clear()
+    second = extract_corpus(opts, BuildStats())
+    assert counted == ["b", "d"]
+    assert [r.document.doc_id for r in second] == ["a", "b", "c", "d"]
+    assert second[0] == first[0] and second[2] == first[2]
+    assert (tmp_path / "out" / ".kg-cache").is_dir()
+
+
+def test_no_cache_neither_reads_nor_writes(tmp_path, counted):
+    src = write_articles(tmp_path / "in", ["a", "b"])
+    opts = BuildOptions(inputs=[str(src)], out_dir=tmp_path / "out", cache=False)
+    extract_corpus(opts, BuildStats())
+    extract_corpus(opts, BuildStats())
+    assert counted == ["a", "b", "a", "b"]
+    assert not (tmp_path / "out" / ".kg-cache").exists()
+
+
+def test_cache_dir_option_and_date_option(tmp_path, counted):
+    src = write_articles(tmp_path / "in", ["a"])
+    opts = BuildOptions(inputs=[str(src)], out_dir=tmp_path / "out", cache_dir=tmp_path / "elsewhere")
+    extract_corpus(opts, BuildStats())
+    extract_corpus(opts, BuildStats())
+    assert counted == ["a"]
+    assert list((tmp_path / "elsewhere").rglob("*.pkl")) and not (tmp_path / "out" / ".kg-cache").exists()
+    extract_corpus(replace(opts, date="2024-05-06"), BuildStats())
+    assert counted == ["a", "a"]
+
+
+# --------------------------------------------------------------------------- real builds
+
+def corpus_of(tmp_path: Path, name: str, n: int) -> Path:
+    """n articles: the 10 test articles, then copies of them under other names."""
+    sources = sorted(CORPUS.glob("*.txt"))
+    dst = tmp_path / name
+    dst.mkdir()
+    for i in range(n):
+        src = sources[i % len(sources)]
+        shutil.copy(src, dst / (src.name if i < len(sources) else f"{src.stem}_v{i // len(sources)}.txt"))
+    return dst
+
+
+def build_graph_file(src: Path, out: Path, **kw) -> bytes:
+    build(BuildOptions(inputs=[str(src)], out_dir=out, validate=False, quiet=True, **kw))
+    return (out / "graph.ttl").read_bytes()
+
+
+@pytest.mark.model
+def test_adding_one_article_parses_one_and_equals_a_clean_build(tmp_path, monkeypatch):
+    src = corpus_of(tmp_path, "corpus", 20)
+    out = tmp_path / "out"
+    build_graph_file(src, out)                                   # clean, fills the cache
+    assert len(list((out / ".kg-cache").rglob("*.pkl"))) == 20
+    extra = corpus_of(tmp_path, "more", 21)
+    added = sorted(set(p.name for p in extra.iterdir()) - set(p.name for p in src.iterdir()))
+    assert len(added) == 1
+    shutil.copy(extra / added[0], src / added[0])
+
+    parsed: list[str] = []
+    real = parallel.extract_batch
+
+    def counting(documents, *args, **kwargs):
+        parsed.extend(d.doc_id for d in documents)
+        return real(documents, *args, **kwargs)
+
+    monkeypatch.setattr(parallel, "extract_batch", counting)
+    incremental = build_graph_file(src, out)
+    assert parsed == [Path(added[0]).stem]
+    monkeypatch.undo()
+    clean = build_graph_file(src, tmp_path / "clean", cache=False)
+    assert incremental == clean
+
+
+@pytest.mark.model
+def test_fully_cached_rebuild_loads_no_model_and_changes_nothing(tmp_path, monkeypatch):
+    src = corpus_of(tmp_path, "corpus", 6)
+    out = tmp_path / "out"
+    first = build_graph_file(src, out)
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("the spaCy pipeline was loaded")
+
+    monkeypatch.setattr(parallel, "worker_pipeline", no_model)
+    import kg.nlp
+
+    monkeypatch.setattr(kg.nlp, "build_pipeline", no_model)
+    again = build_graph_file(src, out, workers=2)
+    assert again == first
+
+
+@pytest.mark.model
+def test_cache_filled_by_two_workers_serves_one(tmp_path):
+    src = corpus_of(tmp_path, "corpus", 10)
+    out = tmp_path / "out"
+    pooled = build_graph_file(src, out, workers=2)
+    inline = build_graph_file(src, out, workers=1)
+    assert pooled == inline
