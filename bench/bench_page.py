@@ -3,7 +3,7 @@
 
 Usage: python bench/bench_page.py [--docs N] [--runs R] [--out DIR] [--synthetic N]
 
-1. ``../shared/tools/make_corpus.py`` writes ``--docs`` articles (default 900,
+1. ``../shared/tools/make_corpus.py`` writes ``--docs`` articles (default 1000,
    about 2,000 entities with the current extractor);
 2. ``kg build`` builds them; if the command is not usable, the same stages are
    run in-process (kg.pipeline, kg.resolve, kg.graph); with ``--synthetic N``
@@ -116,7 +116,7 @@ def measure(path: Path, runs: int) -> list[dict]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--docs", type=int, default=900, help="articles to generate (default 900)")
+    ap.add_argument("--docs", type=int, default=1000, help="articles to generate (default 1000)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "page")
@@ -141,6 +141,7 @@ def main() -> int:
         try:
             graph, how, build_s = build_graph(corpus, args.out / "build")
             how = f"{args.docs} articles from make_corpus.py (seed {args.seed}), built by {how}"
+            graph.serialize(args.out / "graph.ttl", format="turtle")     # for a look, or kg query
         except Exception as exc:  # noqa: BLE001 - the builder is someone else's; say why and go on
             print(f"bench_page: the builder failed ({exc}); using a synthetic graph", file=sys.stderr)
             graph, how, build_s = synthetic_graph(2000), "a synthetic graph (the builder failed)", 0.0

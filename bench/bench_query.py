@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -148,7 +149,7 @@ def generate(path: Path, target: int = 1_000_000, seed: int = 7) -> int:
                                 ("kg:title", _lit(title)), (rel, f"country:{country}"), ("kg:mentionedIn", doc),
                                 ("kg:pageRank", f"{rng.random() / 100:.6f}"), ("kg:degree", str(rng.randint(1, 40))),
                                 ("kg:community", str(rng.randint(0, 30)))])
-                sentence = f"{title} {name} of {country} spoke on Thursday."
+                sentence = f"{title} {name} spoke for {country} on Thursday."
                 _statement(w, iri, "kg:title", _lit(title), sentence, doc, offset)
                 _statement(w, iri, rel, f"country:{country}", sentence, doc, offset)
                 offset += len(sentence) + 1
@@ -202,8 +203,17 @@ def _rows_from_csv(text: str) -> list[tuple[str, ...]]:
 
 
 def _normalize(cells) -> tuple[str, ...]:
-    # GROUP_CONCAT order is up to the engine: compare the concatenated items as sets.
-    return tuple(", ".join(sorted(str(c).split(", "))) for c in cells)
+    # GROUP_CONCAT order is up to the engine: compare the concatenated items as sets;
+    # Oxigraph prints decimals canonically ("0.01957"), rdflib as written ("0.019570").
+    out = []
+    for cell in map(str, cells):
+        if _NUMBER.fullmatch(cell):
+            cell = format(Decimal(cell).normalize(), "f")
+        out.append(", ".join(sorted(cell.split(", "))))
+    return tuple(out)
+
+
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
 class _Timeout(Exception):

@@ -64,6 +64,7 @@ class Lexicon:
     office_max_words: int = 1
     title_modifiers: set[str] = field(default_factory=set)
     org_heads: set[str] = field(default_factory=set)
+    government_heads: set[str] = field(default_factory=set)
     commodities: dict[str, str] = field(default_factory=dict)           # lower surface -> concept name
     commodity_max_words: int = 1
     triggers: dict = field(default_factory=dict)
@@ -117,6 +118,7 @@ def lexicon() -> Lexicon:
             lex.office_max_words = max(lex.office_max_words, len(key.split()))
     lex.title_modifiers = {m.lower() for m in offices.get("modifiers", [])}
     lex.org_heads = {h.lower() for h in offices.get("organization_heads", [])}
+    lex.government_heads = {h.lower() for h in offices.get("government_heads", [])}
     for term in _load("commodities.json")["terms"]:
         for form in [term["name"], *term.get("variants", [])]:
             for variant in plural_forms(form):

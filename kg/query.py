@@ -34,8 +34,14 @@ _RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
 }
 _UPDATE_KEYWORDS = {"insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add", "with"}
-# A parameter: a VALUES clause binding one variable to one string (or UNDEF, meaning "any").
-_PARAM_RE = re.compile(r'VALUES\s+\?(\w+)\s*\{\s*("(?:[^"\\\n]|\\.)*"|UNDEF)\s*\}', re.IGNORECASE)
+# A parameter: a variable bound to one string constant, by ``BIND("default" AS ?name)`` or
+# ``VALUES ?name { "default" }`` (or ``{ UNDEF }``, meaning any value).
+_STRING = r'"(?:[^"\\\n]|\\.)*"'
+_PARAM_RE = re.compile(
+    rf'VALUES\s+\?(?P<vname>\w+)\s*\{{\s*(?P<vdefault>{_STRING}|UNDEF)\s*\}}'
+    rf'|BIND\s*\(\s*(?P<bdefault>{_STRING})\s+AS\s+\?(?P<bname>\w+)\s*\)',
+    re.IGNORECASE,
+)
 
 
 def _user_error(message: str, code: int = 2) -> Exception:
@@ -211,9 +217,21 @@ def named_query(name: str, folder: Path = QUERIES_DIR) -> NamedQuery:
     return known[name]
 
 
+def _param_match(match: re.Match) -> tuple[str, str]:
+    if match.group("vname"):
+        return match.group("vname"), match.group("vdefault")
+    return match.group("bname"), match.group("bdefault")
+
+
 def parameters(sparql: str) -> dict[str, str]:
-    """The query's parameters and their defaults (``UNDEF`` meaning any value)."""
-    return {m.group(1): m.group(2) for m in _PARAM_RE.finditer(sparql)}
+    """The query's parameters and their defaults, as SPARQL text (``UNDEF`` meaning any)."""
+    return dict(_param_match(m) for m in _PARAM_RE.finditer(_blank_comments(sparql)))
+
+
+def _blank_comments(sparql: str) -> str:
+    """``sparql`` with comments replaced by spaces (same length, so offsets still match)."""
+    token = re.compile(r'<[^<>\s]*>|"(?:[^"\\\n]|\\.)*"|#[^\n]*')
+    return token.sub(lambda m: " " * len(m.group(0)) if m.group(0).startswith("#") else m.group(0), sparql)
 
 
 def _sparql_string(value: str) -> str:
@@ -223,20 +241,27 @@ def _sparql_string(value: str) -> str:
 
 
 def apply_params(sparql: str, params: dict[str, str]) -> str:
-    """Replace the defaults of ``VALUES ?name { ... }`` parameters with the given strings."""
+    """Replace the defaults of the query's parameters with the given strings."""
     known = parameters(sparql)
     unknown = sorted(set(params) - set(known))
     if unknown:
         takes = ", ".join(sorted(known)) if known else "no parameters"
         raise _user_error(f"unknown parameter {unknown[0]!r}: this query takes {takes}")
-
-    def replace(match: re.Match) -> str:
-        name = match.group(1)
+    pieces, last = [], 0
+    for match in _PARAM_RE.finditer(_blank_comments(sparql)):
+        name, _ = _param_match(match)
         if name not in params:
-            return match.group(0)
-        return f"VALUES ?{name} {{ {_sparql_string(params[name])} }}"
-
-    return _PARAM_RE.sub(replace, sparql)
+            continue
+        value = _sparql_string(params[name])
+        if match.group("vname"):
+            replacement = f"VALUES ?{name} {{ {value} }}"
+        else:
+            replacement = f"BIND({value} AS ?{name})"
+        pieces.append(sparql[last:match.start()])
+        pieces.append(replacement)
+        last = match.end()
+    pieces.append(sparql[last:])
+    return "".join(pieces)
 
 
 def parse_param_args(items: list[str]) -> dict[str, str]:
@@ -271,7 +296,7 @@ def list_text(folder: Path = QUERIES_DIR) -> str:
     for q in queries:
         lines.append(f"{q.name.ljust(width)}  {q.summary}")
         for pname, default in q.params.items():
-            shown = "any" if default.upper() == "UNDEF" else default
+            shown = "any" if default.upper() == "UNDEF" or default == '""' else default
             lines.append(f"{'':{width}}    --param {pname}=...  (default {shown})")
     return "\n".join(lines) + "\n"
 

@@ -198,8 +198,8 @@ def _communities(analysis: an.Analysis, name: dict) -> list[str]:
         "",
         f"The graph has {_plural(len(comps), 'connected component')}; the largest holds "
         f"{_plural(largest, 'entity', 'entities')}. "
-        f"{_plural(len(multi), 'community', 'communities')} have two or more members"
-        + (f"; {_plural(len(singles), 'entity', 'entities')} stand alone." if singles else "."),
+        f"{_plural(len(multi), 'community has', 'communities have')} two or more members"
+        + (f"; {_plural(len(singles), 'entity stands', 'entities stand')} alone." if singles else "."),
         "",
     ]
     for c in list(multi)[:MAX_COMMUNITIES]:
@@ -210,24 +210,41 @@ def _communities(analysis: an.Analysis, name: dict) -> list[str]:
         mix = ", ".join(f"{n} {CLASS_NAMES.get(t, t)}" if n > 1 else f"1 {CLASS_SINGULAR.get(t, t.lower())}"
                         for t, n in sorted(kinds.items(), key=lambda kv: (-kv[1], _type_order(kv[0]))))
         out += [f"### Community {c}: {_plural(len(members), 'member')}, around {name[members[0]]}", "", mix + ".", ""]
-        shown = [f"{name[m]} ({analysis.entities[m]['type']}, {_num(analysis.pagerank[m])})"
-                 for m in members[:MAX_MEMBERS]]
-        more = f"; and {len(members) - MAX_MEMBERS} more" if len(members) > MAX_MEMBERS else ""
+        shown, rest = _named(analysis, members, name, with_rank=True)
+        more = f"; and {rest} more" if rest else ""
         out += ["Members by PageRank: " + "; ".join(shown) + more + ".", ""]
     if len(multi) > MAX_COMMUNITIES:
         rest = list(multi)[MAX_COMMUNITIES:]
         out += [f"{_plural(len(rest), 'smaller community', 'smaller communities')} "
                 f"({sum(len(multi[c]) for c in rest)} entities) are listed in analysis.json.", ""]
     if singles:
-        shown = "; ".join(f"{name[m]} ({analysis.entities[m]['type']})" for m in singles[:MAX_MEMBERS])
-        more = f"; and {len(singles) - MAX_MEMBERS} more" if len(singles) > MAX_MEMBERS else ""
-        out += ["Entities with no facts linking them to others (mentioned only): " + shown + more + ".", ""]
+        shown, rest = _named(analysis, singles, name, with_rank=False)
+        more = f"; and {rest} more" if rest else ""
+        out += ["Entities with no facts linking them to others (mentioned only): " + "; ".join(shown)
+                + more + ".", ""]
     return out
 
 
+def _named(analysis: an.Analysis, members: list[str], name: dict, with_rank: bool) -> tuple[list[str], int]:
+    """Up to MAX_MEMBERS names, entities sharing a name and type folded into one "×n" entry.
+
+    Returns the entries and how many entities were left out.
+    """
+    groups: dict[tuple[str, str], list[str]] = {}
+    for m in members:
+        groups.setdefault((name[m], analysis.entities[m]["type"]), []).append(m)
+    entries, used = [], 0
+    for (label, type_), same in list(groups.items())[:MAX_MEMBERS]:
+        used += len(same)
+        count = f" ×{len(same)}" if len(same) > 1 else ""
+        rank = f", {'up to ' if count else ''}{_num(analysis.pagerank[same[0]])}" if with_rank else ""
+        entries.append(f"{label}{count} ({type_}{rank})")
+    return entries, len(members) - used
+
+
 def _objects(graph: Graph, s: str, prop: str, name: dict) -> list[str]:
-    vals = sorted(str(o) for o in graph.objects(URIRef(s), KG[prop]))
-    return [name.get(v, md(v)) for v in vals]
+    vals = [name.get(str(o), md(o)) for o in graph.objects(URIRef(s), KG[prop])]
+    return sorted(vals, key=lambda v: (v.casefold(), v))
 
 
 def _date(value: str) -> str:
@@ -250,6 +267,14 @@ def _duration(value: str) -> str:
     return md(value)
 
 
+def _cap(items: list[str], limit: int = 8) -> str:
+    """A table cell: the items joined, at most ``limit`` of them, or a dash."""
+    if not items:
+        return "—"
+    text = ", ".join(items[:limit])
+    return text + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
 def _policies(graph: Graph, analysis: an.Analysis, name: dict, docs: dict) -> list[str]:
     pols = [iri for iri in analysis.ranked("pagerank") if analysis.entities[iri]["type"] in POLICY_TYPES]
     out = ["## Policies", ""]
@@ -266,11 +291,11 @@ def _policies(graph: Graph, analysis: an.Analysis, name: dict, docs: dict) -> li
                 + [f"for {_duration(str(d))}" for d in sorted(graph.objects(URIRef(iri), KG.duration))])
         rows.append([
             name[iri], e["type"],
-            ", ".join(who + [f"{p} (party)" for p in parties if p not in who]) or "—",
-            ", ".join(_objects(graph, iri, "appliesTo", name)) or "—",
-            ", ".join(_objects(graph, iri, "targets", name)) or "—",
-            ", ".join(when) or "—",
-            ", ".join(md(docs[d]["id"]) for d in e.get("docs", []) if d in docs) or "—",
+            _cap(who + [f"{p} (party)" for p in parties if p not in who]),
+            _cap(_objects(graph, iri, "appliesTo", name)),
+            _cap(_objects(graph, iri, "targets", name)),
+            _cap(when),
+            _cap([md(docs[d]["id"]) for d in e.get("docs", []) if d in docs], 4),
         ])
     out += _table(["policy", "type", "imposed by", "on (goods)", "targets", "when", "articles"], rows)
     if len(pols) > MAX_POLICIES:

@@ -103,7 +103,7 @@ def offices():
 
 
 def test_offices_structure(offices, countries):
-    assert list(offices) == ["titles", "modifiers", "organization_heads"]
+    assert list(offices) == ["titles", "modifiers", "organization_heads", "government_heads"]
     titles = offices["titles"]
     assert len(titles) >= 150
     codes = {c["code"] for c in countries}
@@ -120,7 +120,7 @@ def test_offices_structure(offices, countries):
             key = form.casefold()
             assert key not in seen, (form, seen.get(key), t["title"])
             seen[key] = t["title"]
-    for key in ("modifiers", "organization_heads"):
+    for key in ("modifiers", "organization_heads", "government_heads"):
         xs = offices[key]
         assert strings(xs) and xs and is_sorted(xs) and len(set(xs)) == len(xs), key
 

@@ -121,3 +121,23 @@ def test_an_empty_graph_still_reports():
     assert "0 articles gave 0 entities" in text and "The graph has no entities." in text
     assert "No policies were found." in text
     assert HOSTILE_NAME not in text
+
+
+def test_entities_sharing_a_name_are_folded_and_long_cells_capped():
+    from browser_support import GraphMaker
+
+    m = GraphMaker()
+    d = m.doc("001_x", "Calls")
+    hub = m.entity("country/spain", "Country", "Spain", d)
+    for i in range(12):
+        call = m.entity(f"event/call-{i}", "Event", "phone call", d)
+        m.fact(call, "participant", hub, d, f"Call {i} took place.")
+    tariff = m.entity("policy/t", "Tariff", "tariffs", d)
+    for i in range(11):
+        good = m.entity(f"commodity/g{i}", "Commodity", f"good {i:02d}", d)
+        m.fact(tariff, "appliesTo", good, d, "Tariffs on goods.")
+    text = render_report(m.g, an.analyze(m.g), BuildStats())
+    assert "phone call ×12 (Event, up to " in text
+    assert section(text, "Communities").count("phone call") == 1
+    row = next(r for r in text.splitlines() if r.startswith("| tariffs |"))
+    assert "good 00, good 01" in row and "good 07 and 3 more" in row

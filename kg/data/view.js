@@ -190,28 +190,34 @@
     row(dl, "IRI", el("code", null, e.iri));
     add(details, dl);
 
-    var facts = el("section", "kg-facts");
-    var n = 0;
+    /* its own facts (attributes, then "property → object"), then the facts of others about it */
+    var own = el("section", "kg-facts"), about = el("section", "kg-facts");
+    var nOwn = 0, nAbout = 0;
     e.attrs.forEach(function (a) {
       var item = el("div", "kg-fact");
       add(item, el("div", "kg-fact-head", a[0] + ": " + a[1]), evidenceList(a[2]));
-      add(facts, item); n++;
+      add(own, item); nOwn++;
     });
     incident[i].slice(0, MAX_FACTS).forEach(function (edge) {
       data.facts[edge.id].forEach(function (f) {
         var item = el("div", "kg-fact");
         var head = el("div", "kg-fact-head");
-        if (edge.from === i) { add(head, f[0] + " \u2192 ", entityLink(edge.to)); }
-        else { add(head, entityLink(edge.from), " \u2192 " + f[0] + " \u2192 this"); }
+        if (edge.from === i) {
+          add(head, f[0] + " \u2192 ", entityLink(edge.to));
+          add(own, item); nOwn++;
+        } else {
+          add(head, entityLink(edge.from), el("span", "kg-via", " \u00b7 " + f[0]));
+          add(about, item); nAbout++;
+        }
         add(item, head, evidenceList(f[2]));
-        add(facts, item); n++;
       });
     });
-    add(details, el("h3", null, n ? "Facts and their sentences" : "No facts link this entity"));
+    if (!nOwn && !nAbout) { add(details, el("h3", null, "No facts link this entity")); }
+    if (nOwn) { add(details, el("h3", null, "Facts and their sentences"), own); }
+    if (nAbout) { add(details, el("h3", null, "Linked from"), about); }
     if (incident[i].length > MAX_FACTS) {
       add(details, el("p", "kg-none", "Showing " + MAX_FACTS + " of " + incident[i].length + " links."));
     }
-    add(details, facts);
     if (e.docs.length) {
       add(details, el("h3", null, e.docs.length === 1 ? "Mentioned in 1 article" : "Mentioned in " + e.docs.length + " articles"));
       var ul = el("ul", "kg-docs");

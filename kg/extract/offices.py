@@ -65,8 +65,14 @@ def _country_after_of(par: Paragraph, i: int, end: int) -> str | None:
     return None
 
 
+def _public_body(name: str) -> bool:
+    lex = lexicon()
+    words = set(name.lower().replace("'s", "").split())
+    return name in lex.org_forms.values() or bool(words & lex.government_heads)
+
+
 def _emit(par: Paragraph, person: str, title_tokens, office: Office, body: str | None,
-          modifiers: set[str], token) -> None:
+          modifiers: set[str], token, named_body: bool = False) -> None:
     """Record title and service facts for one person."""
     if not office.public or modifiers & _NOT_SERVING:
         return
@@ -76,7 +82,9 @@ def _emit(par: Paragraph, person: str, title_tokens, office: Office, body: str |
     if not title:
         return
     weak = False
-    if body is None and not office.country and table.home_country and not office.leader:
+    if body is not None and table.entities[body].type == ORGANIZATION and not _public_body(table.entities[body].name):
+        return      # the head of a company or an association holds no public office
+    if body is None and not office.country and table.home_country and not office.leader and not named_body:
         body, weak = table.home_country, True
     if body is None and office.country:
         body = table.add(COUNTRY, lex.countries[office.country].name, lex.countries[office.country].name,
@@ -206,11 +214,24 @@ def _title_before_comma(par: Paragraph, start: int, person: str) -> bool:
     end = k + 1
     for begin in range(max(sent_start, end - lexicon().office_max_words), end):
         words = doc[begin:end]
-        if not words or not all(t.is_alpha for t in words):
+        if not words or not all(t.is_alpha for t in words) or any(par.entity_at(t) for t in words):
             continue
         office = _match_office(words.text)
-        if office and (begin == sent_start or doc[begin - 1].lower_ in _DETS):
+        if office is None:
+            continue
+        before = doc[begin - 1] if begin > sent_start else None
+        if before is None or before.lower_ in _DETS:
             _emit(par, person, words, office, body, set(), doc[start])
+            return True
+        if body is None and before.text in ("'s", "’s", "'"):
+            # "Paraguay's foreign minister, Rodrigo Benitez," "Seoul's trade minister, Choi Min-ho,"
+            owner, _ = _country_before(par, begin)
+            if owner is not None:
+                _emit(par, person, words, office, owner, set(), doc[start])
+                return True
+        if body is None and par.type_of(par.entity_at(before)) == COUNTRY:
+            # "Canadian trade minister, Mary Ng,"
+            _emit(par, person, words, office, par.entity_at(before), set(), doc[start])
             return True
     return False
 
@@ -247,12 +268,14 @@ def _apposition_after(par: Paragraph, end: int, person: str) -> bool:
     office = _match_office(words.text)
     if office is None:
         return False
+    named_body = False
     if body is None:
         body = _country_after_of(par, title_end, stop)
+        named_body = body is None and title_end < stop and doc[title_end].lower_ in ("of", "for", "at")
     elif title_end < stop and doc[title_end].lower_ == "of":
         return False
     mods = {t.lower_ for t in words}
-    _emit(par, person, words, office, body, mods, doc[end - 1])
+    _emit(par, person, words, office, body, mods, doc[end - 1], named_body=named_body)
     return True
 
 

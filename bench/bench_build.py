@@ -1,0 +1,386 @@
+#!/usr/bin/env python3
+"""Benchmark `kg build` against spaCy's own parse of the same texts, in one run.
+
+Usage: .venv/bin/python bench/bench_build.py [--sizes 100,300,1000,3000] [--workers 1,2]
+           [--repeat R] [--no-validate-too] [--stages-up-to N] [--incremental N | --no-incremental]
+
+For each size N, ``../shared/tools/make_corpus.py`` writes N articles to
+``bench/out/corpus_N/`` (seed 7; kept between runs), then each measurement runs
+in a fresh child process:
+
+- **bare**: ``spacy.load(<model>)`` with every component, then ``nlp.pipe`` over the
+  article texts (one process, spaCy's default batch size) — the floor;
+- **kg W**: ``kg build corpus_N --workers W --quiet`` exactly as a user runs it
+  (validation on, cache on but emptied first), for each W in ``--workers``;
+  with ``--no-validate-too`` also with ``--no-validate``.
+
+Each measurement records wall time, CPU time (user + system, children included),
+and peak memory: the peak of the summed RSS of the process and all its
+children (sampled every 50 ms) and the largest single process (getrusage). With
+``--repeat R`` the measurements are interleaved R times and the fastest of each
+is kept (the machine may be shared). For sizes up to ``--stages-up-to``, one
+more one-worker build runs with timers on the build's stages (parse, extract,
+resolve, graph, analysis, HTML, serializations, validation).
+
+The incremental measurement (``--incremental N``, default 1000): a clean
+build of N articles (cache emptied), one article added, the rebuild timed, and
+a clean ``--no-cache`` build of the N + 1 articles whose graph.ttl must be
+byte-identical to the rebuild's.
+
+Prints a markdown report and writes it to ``bench/results/build.md``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+RESULTS = ROOT / "bench" / "results" / "build.md"
+MAKE_CORPUS = ROOT.parent / "shared" / "tools" / "make_corpus.py"
+PY = sys.executable
+KG = [str(Path(PY).parent / "kg")] if (Path(PY).parent / "kg").exists() else [PY, "-m", "kg.cli"]
+
+# --------------------------------------------------------------------------- child modes
+
+BARE = r"""
+import json, sys, time, warnings
+t0 = time.perf_counter()
+warnings.simplefilter("ignore")
+from pathlib import Path
+import spacy
+model, folder = sys.argv[1], Path(sys.argv[2])
+t1 = time.perf_counter()
+nlp = spacy.load(model)
+t2 = time.perf_counter()
+texts = (p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt")))
+tokens = articles = 0
+for doc in nlp.pipe(texts):
+    tokens += len(doc)
+    articles += 1
+t3 = time.perf_counter()
+print(json.dumps({"import_s": t1 - t0, "load_s": t2 - t1, "parse_s": t3 - t2, "tokens": tokens,
+                  "articles": articles, "components": nlp.pipe_names}))
+"""
+
+STAGES = r"""
+import json, sys, time, functools, importlib
+timers = {}
+def wrap(module, name, label):
+    try:
+        mod = importlib.import_module(module)
+    except ImportError:
+        return
+    if not hasattr(mod, name):
+        return
+    real = getattr(mod, name)
+    @functools.wraps(real)
+    def timed(*a, **k):
+        t = time.perf_counter()
+        try:
+            return real(*a, **k)
+        finally:
+            timers[label] = timers.get(label, 0.0) + time.perf_counter() - t
+    setattr(mod, name, timed)
+for module, name, label in [
+    ("kg.pipeline", "extract_corpus", "ingest+parse+extract"),
+    ("kg.parallel", "worker_pipeline", "model load"),
+    ("kg.pipeline", "extract_article", "extract (rules)"),
+    ("kg.resolve", "resolve", "resolve"),
+    ("kg.graph", "build_graph", "graph"),
+    ("kg.graph", "to_turtle", "turtle"),
+    ("kg.analyze", "analyze", "analysis"),
+    ("kg.analyze", "add_to_graph", "analysis"),
+    ("kg.analyze", "to_json", "analysis.json"),
+    ("kg.analyze", "to_graphml", "graphml"),
+    ("kg.render", "render_html", "html"),
+    ("kg.report", "render_report", "report"),
+    ("kg.export", "write_serializations", "jsonld+nt"),
+    ("kg.validate", "validate_graph", "validation"),
+]:
+    wrap(module, name, label)
+t = time.perf_counter()
+from kg.cli import main
+code = main(sys.argv[1:])
+timers["total (in process)"] = time.perf_counter() - t
+print(json.dumps(timers), file=sys.stderr)
+sys.exit(code)
+"""
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    peak_tree_mb: float
+    peak_proc_mb: float
+    out: str = ""
+    err: str = ""
+    code: int = 0
+
+
+@dataclass
+class Row:
+    size: int
+    tokens: int = 0
+    runs: dict = field(default_factory=dict)       # label -> Run
+    bare: dict = field(default_factory=dict)
+    stages: dict = field(default_factory=dict)
+
+
+def measured(cmd: list[str], env: dict | None = None) -> Run:
+    """Run ``cmd`` in a fresh child: wall, CPU (with its children), peak memory of the process tree."""
+    import threading
+
+    import psutil
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    chunks: dict[str, list[bytes]] = {"out": [], "err": []}
+
+    def drain(stream, into):
+        for chunk in iter(lambda: stream.read(65536), b""):
+            into.append(chunk)
+
+    readers = [threading.Thread(target=drain, args=(proc.stdout, chunks["out"]), daemon=True),
+               threading.Thread(target=drain, args=(proc.stderr, chunks["err"]), daemon=True)]
+    for r in readers:
+        r.start()
+    root = psutil.Process(proc.pid)
+    peak = 0
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        total = 0
+        try:
+            procs = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            procs = []
+        for p in procs:
+            try:
+                total += p.memory_info().rss
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                pass
+        peak = max(peak, total)
+        time.sleep(0.05)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    for r in readers:
+        r.join()
+    run = Run(wall=wall, cpu=usage.ru_utime + usage.ru_stime, peak_tree_mb=peak / 2**20,
+              peak_proc_mb=usage.ru_maxrss / 1024,          # the largest single process (KiB on Linux)
+              out=b"".join(chunks["out"]).decode("utf-8", "replace"),
+              err=b"".join(chunks["err"]).decode("utf-8", "replace"), code=proc.returncode)
+    if run.code != 0:
+        sys.stderr.write(f"command failed ({run.code}): {' '.join(cmd)}\n{run.err[-3000:]}\n")
+    return run
+
+
+# --------------------------------------------------------------------------- corpora and builds
+
+def make_corpus(n: int, seed: int = 7) -> Path:
+    folder = OUT / f"corpus_{n}"
+    if folder.is_dir() and len(list(folder.glob("*.txt"))) == n:
+        return folder
+    if folder.exists():
+        shutil.rmtree(folder)
+    subprocess.run([PY, str(MAKE_CORPUS), "--docs", str(n), "--out", str(folder), "--seed", str(seed)],
+                   check=True, stdout=subprocess.DEVNULL)
+    return folder
+
+
+def kg_build(corpus: Path, out: Path, workers: int, *extra: str, clear_cache: bool = True) -> Run:
+    if clear_cache and (out / ".kg-cache").exists():
+        shutil.rmtree(out / ".kg-cache")
+    return measured([*KG, "build", str(corpus), "--out", str(out), "--workers", str(workers), "--quiet", *extra])
+
+
+def model_name(requested: str | None) -> str:
+    if requested:
+        return requested
+    sys.path.insert(0, str(ROOT))
+    from kg.cache import model_identity
+
+    return model_identity(None)[0]
+
+
+# --------------------------------------------------------------------------- report
+
+def fmt(x: float, digits: int = 1) -> str:
+    return f"{x:.{digits}f}"
+
+
+def report(rows: list[Row], labels: list[str], incremental: dict | None, args, model: str) -> str:
+    lines = []
+    load = os.getloadavg()
+    lines.append("# `kg build` benchmark")
+    lines.append("")
+    lines.append(f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+                 f"model {model}; load average at the end {load[0]:.2f}. "
+                 f"Best of {args.repeat} interleaved run(s). Corpora: `make_corpus.py --seed 7`.")
+    lines.append("")
+    lines.append("Times are wall-clock seconds of a fresh process (Python start, imports, model load included); "
+                 "`bare pipe` is spaCy's `nlp.pipe` alone inside the bare process. Ratios are kg's wall time "
+                 "over the bare process's wall time (and, in brackets, over the bare `nlp.pipe` time alone). "
+                 "Peak memory is the summed RSS of the process and its workers.")
+    lines.append("")
+    head = ["articles", "tokens", "bare s", "bare pipe s", "bare MB"]
+    for label in labels:
+        head += [f"{label} s", f"{label} ratio", f"{label} tok/s", f"{label} art/s", f"{label} MB"]
+    lines.append("| " + " | ".join(head) + " |")
+    lines.append("|" + "---|" * len(head))
+    for row in rows:
+        bare = row.runs["bare"]
+        pipe = row.bare.get("parse_s", float("nan"))
+        cells = [str(row.size), str(row.tokens), fmt(bare.wall), fmt(pipe), fmt(bare.peak_tree_mb, 0)]
+        for label in labels:
+            r = row.runs.get(label)
+            if r is None:
+                cells += ["–"] * 5
+                continue
+            cells += [fmt(r.wall), f"{r.wall / bare.wall:.2f} ({r.wall / pipe:.2f})",
+                      fmt(row.tokens / r.wall, 0), fmt(row.size / r.wall, 1), fmt(r.peak_tree_mb, 0)]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append("CPU seconds (user + system, workers included):")
+    lines.append("")
+    lines.append("| articles | bare | " + " | ".join(labels) + " |")
+    lines.append("|---|---|" + "---|" * len(labels))
+    for row in rows:
+        lines.append(f"| {row.size} | {fmt(row.runs['bare'].cpu)} | "
+                     + " | ".join(fmt(row.runs[l].cpu) if l in row.runs else "–" for l in labels) + " |")
+    lines.append("")
+    if len(rows) > 1:
+        lines.append("Growth from the smallest to each size (time ratio ÷ size ratio; 1.00 = linear):")
+        lines.append("")
+        lines.append("| articles | size × | bare | " + " | ".join(labels) + " | memory (" + labels[0] + ") × |")
+        lines.append("|---|---|---|" + "---|" * len(labels) + "---|")
+        base = rows[0]
+        for row in rows[1:]:
+            k = row.size / base.size
+            cells = [str(row.size), fmt(k, 1), f"{row.runs['bare'].wall / base.runs['bare'].wall / k:.2f}"]
+            for l in labels:
+                cells.append(f"{row.runs[l].wall / base.runs[l].wall / k:.2f}" if l in row.runs and l in base.runs
+                             else "–")
+            l0 = labels[0]
+            cells.append(fmt(row.runs[l0].peak_tree_mb / base.runs[l0].peak_tree_mb, 2) if l0 in row.runs else "–")
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+    staged = [r for r in rows if r.stages]
+    if staged:
+        names = []
+        for r in staged:
+            names += [n for n in r.stages if n not in names]
+        lines.append("Where a one-worker `kg build` spends its time (seconds, in process; "
+                     "`parse (spaCy)` = ingest+parse+extract − extract − model load):")
+        lines.append("")
+        lines.append("| stage | " + " | ".join(str(r.size) for r in staged) + " |")
+        lines.append("|---|" + "---|" * len(staged))
+        for n in names:
+            lines.append(f"| {n} | " + " | ".join(fmt(r.stages.get(n, float('nan')), 2) for r in staged) + " |")
+        lines.append("")
+    if incremental:
+        i = incremental
+        lines.append(f"Incremental build ({i['size']} articles + 1, `--workers {i['workers']}`): clean build "
+                     f"{fmt(i['clean'])} s; rebuild after adding one article {fmt(i['rebuild'])} s "
+                     f"= {100 * i['rebuild'] / i['clean']:.1f}% of the clean build; a clean `--no-cache` build of "
+                     f"the {i['size'] + 1} articles {fmt(i['clean_plus'])} s; graph.ttl of the rebuild "
+                     f"{'**identical**' if i['identical'] else '**DIFFERENT**'} to the clean build's "
+                     f"({i['bytes']} bytes).")
+        lines.append("")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- main
+
+def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1] == "_stages":
+        sys.argv = [sys.argv[0], *sys.argv[2:]]
+        exec(compile(STAGES, "<stages>", "exec"), {"__name__": "__stages__"})
+        return 0
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="100,300,1000,3000", help="corpus sizes, comma-separated")
+    ap.add_argument("--workers", default="1,2", help="worker counts for kg build, comma-separated")
+    ap.add_argument("--repeat", type=int, default=1, help="interleaved repetitions; the fastest is kept")
+    ap.add_argument("--no-validate-too", action="store_true", help="also time kg build --no-validate")
+    ap.add_argument("--stages-up-to", type=int, default=1000, help="time the stages for sizes up to this")
+    ap.add_argument("--incremental", type=int, default=1000, help="size for the incremental rebuild")
+    ap.add_argument("--no-incremental", action="store_true")
+    ap.add_argument("--model", help="spaCy model (default: the one kg loads)")
+    ap.add_argument("--results", type=Path, default=RESULTS)
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    workers = [int(w) for w in args.workers.split(",") if w]
+    model = model_name(args.model)
+    OUT.mkdir(parents=True, exist_ok=True)
+    labels = [f"kg {w}w" for w in workers] + ([f"kg {w}w novalidate" for w in workers] if args.no_validate_too else [])
+    rows = []
+    for n in sizes:
+        corpus = make_corpus(n)
+        row = Row(size=n)
+        for rep in range(args.repeat):
+            bare = measured([PY, "-c", BARE, model, str(corpus)])
+            info = json.loads(bare.out.strip().splitlines()[-1])
+            if "bare" not in row.runs or bare.wall < row.runs["bare"].wall:
+                row.runs["bare"], row.bare, row.tokens = bare, info, info["tokens"]
+            for label in labels:
+                w = int(label.split()[1][:-1])
+                extra = ["--no-validate"] if label.endswith("novalidate") else []
+                run = kg_build(corpus, OUT / f"build_{n}_{label.replace(' ', '_')}", w, *extra)
+                if run.code == 0 and (label not in row.runs or run.wall < row.runs[label].wall):
+                    row.runs[label] = run
+            print(f"size {n} run {rep + 1}: " + ", ".join(f"{k} {v.wall:.1f}s" for k, v in row.runs.items()),
+                  file=sys.stderr, flush=True)
+        if n <= args.stages_up_to:
+            run = measured([PY, str(Path(__file__).resolve()), "_stages", "build", str(corpus), "--out",
+                            str(OUT / f"stages_{n}"), "--workers", "1", "--no-cache", "--quiet"])
+            try:
+                row.stages = json.loads(run.err.strip().splitlines()[-1])
+            except (ValueError, IndexError):
+                row.stages = {}
+            if row.stages:
+                s = row.stages
+                s["parse (spaCy)"] = s.get("ingest+parse+extract", 0) - s.get("extract (rules)", 0) \
+                    - s.get("model load", 0)
+                s["process wall"] = run.wall
+        rows.append(row)
+        print(report(rows, labels, None, args, model), file=sys.stderr, flush=True)
+    incremental = None
+    if not args.no_incremental and args.incremental:
+        n = args.incremental
+        base = make_corpus(n)
+        plus = make_corpus(n + 1)
+        src = OUT / f"incremental_{n}"
+        if src.exists():
+            shutil.rmtree(src)
+        shutil.copytree(base, src)
+        w = max(workers)
+        out = OUT / f"incremental_{n}_out"
+        clean = kg_build(src, out, w)
+        new = sorted(set(p.name for p in plus.glob("*.txt")) - set(p.name for p in base.glob("*.txt")))
+        shutil.copy(plus / new[0], src / new[0])
+        rebuild = kg_build(src, out, w, clear_cache=False)
+        rebuilt = (out / "graph.ttl").read_bytes()
+        clean_out = OUT / f"incremental_{n}_clean"
+        clean_plus = kg_build(src, clean_out, w, "--no-cache")
+        incremental = {"size": n, "workers": w, "clean": clean.wall, "rebuild": rebuild.wall,
+                       "clean_plus": clean_plus.wall, "identical": rebuilt == (clean_out / "graph.ttl").read_bytes(),
+                       "bytes": len(rebuilt)}
+    text = report(rows, labels, incremental, args, model)
+    print(text)
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
