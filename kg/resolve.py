@@ -170,6 +170,8 @@ def _join_organizations(ents, uf) -> None:
         if e.type != ORGANIZATION:
             continue
         key = _norm(e.name).lower()
+        if e.attrs.get("country_code"):
+            key += "|" + e.attrs["country_code"]     # China's and India's "Ministry of Commerce" differ
         if key in orgs:
             uf.union(orgs[key], gid)
         else:
@@ -217,7 +219,12 @@ def _make_entity(members, docs) -> ResolvedEntity:
             names[_norm(m.name)] += 1
         label = _best_label(names)
     alt = {f for f in forms if f != label}
-    uid = f"{TYPE_PATHS[type_]}/{slugify(label)}"
+    qualifier = ""
+    codes = sorted({m.attrs.get("country_code") for m in members if m.attrs.get("country_code")})
+    if type_ == ORGANIZATION and codes and codes[0] in lex.countries:
+        country = lex.countries[codes[0]].name
+        qualifier = "" if country.lower() in label.lower() else country + " "
+    uid = f"{TYPE_PATHS[type_]}/{slugify(qualifier + label)}"
     return ResolvedEntity(uid=uid, type=type_, label=label, alt_labels=alt, docs=set(docs))
 
 

@@ -113,6 +113,7 @@ class Paragraph:
     is_headline: bool = False
     tok_ent: dict[int, str] = field(default_factory=dict)      # token index -> local id
     persons: list[tuple[int, str]] = field(default_factory=list)  # (token index, local id), in order
+    body_country: dict[int, str] = field(default_factory=dict)    # token of "the trade ministry" -> its country
 
     def evidence(self, token) -> Evidence:
         sent = token.sent
@@ -156,6 +157,8 @@ class Paragraph:
             return self.person_before(token.i)
         if token.lower_ in ("it", "its"):
             return self.body_before(token.i)
+        if token.i in self.body_country:
+            return self.body_country[token.i]
         return None
 
     def body_before(self, i: int) -> str | None:
@@ -164,7 +167,7 @@ class Paragraph:
 
         for k in range(i - 1, -1, -1):
             t = self.doc[k]
-            lid = self.tok_ent.get(k)
+            lid = self.tok_ent.get(k) or self.body_country.get(k)
             if lid and t.dep_ in ("nsubj", "nsubjpass") and self.type_of(lid) in (COUNTRY, ORGANIZATION):
                 return lid
         return None

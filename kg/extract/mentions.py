@@ -104,6 +104,7 @@ def find_mentions(par: Paragraph, body_name_tokens: set[str] | None = None) -> N
         elif label in ("ORG", "FAC"):
             _organization(par, start, end, label)
     _org_phrases(par)
+    _government_bodies(par)
     for token in doc:
         if token.i in par.tok_ent:
             continue
@@ -254,3 +255,43 @@ def _org_phrases(par: Paragraph) -> None:
                             par.table.retract(old, sp[0])
                 add_mention(par, ORGANIZATION, name, start, end, key=name, vote=ORGANIZATION)
         i = max(j, i + 1)
+
+
+def _government_bodies(par: Paragraph) -> None:
+    """Bodies of a state: "China's Ministry of Commerce", "the U.S. Commerce Department",
+    "Malaysia's trade ministry" (a lower-case body becomes an organization here)."""
+    doc = par.doc
+    lex = lexicon()
+    for token in doc:
+        if token.lower_ not in lex.government_heads or token.pos_ not in ("NOUN", "PROPN"):
+            continue
+        lid = par.tok_ent.get(token.i)
+        start = token.i
+        if lid and par.type_of(lid) == ORGANIZATION:
+            while start > 0 and par.tok_ent.get(start - 1) == lid:
+                start -= 1
+        elif lid:
+            continue
+        else:
+            while start > 0 and doc[start - 1].dep_ in ("compound", "amod") and doc[start - 1].head.i == token.i \
+                    and doc[start - 1].is_alpha and not par.tok_ent.get(start - 1) and doc[start - 1].lower_ not in ("the", "its"):
+                start -= 1
+            if start == token.i and token.is_lower:
+                continue
+        j = start - 1
+        if j >= 0 and doc[j].text in ("'s", "’s"):
+            j -= 1
+        owner = par.tok_ent.get(j) if j >= 0 else None
+        if owner is None or par.type_of(owner) != COUNTRY:
+            # "... of China's Ministry" or a demonym/country inside the name
+            inner = [par.tok_ent.get(k) for k in range(start, token.i + 1)]
+            owner = next((o for o in inner if o and par.type_of(o) == COUNTRY), None)
+        if owner is None:
+            continue
+        if not lid:
+            # A lower-case body ("the trade ministry") is no name of its own: it stands for its country.
+            for k in range(start, token.i + 1):
+                par.body_country[k] = owner
+            continue
+        par.table.entities[lid].attrs["country"] = owner
+        par.table.entities[lid].attrs["country_code"] = par.table.entities[owner].key or ""

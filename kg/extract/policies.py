@@ -103,10 +103,16 @@ def _governor(token):
 
 
 def _agent_of(par: Paragraph, token, depth: int = 0) -> str | None:
-    """Who a noun phrase stands for: a country, body or person (via possessive of "administration")."""
+    """Who a noun phrase stands for: a country, body or person (via possessive of "administration").
+
+    A national government body whose country the text gives ("China's Ministry of Commerce")
+    stands for that country.
+    """
     if depth > 3:
         return None
-    lid = par.agent_at(token)
+    lid = par.agent_at(token) or par.body_country.get(token.i)
+    if lid and par.type_of(lid) == ORGANIZATION and par.table.entities[lid].attrs.get("country"):
+        return par.table.entities[lid].attrs["country"]
     if lid and par.type_of(lid) in (COUNTRY, ORGANIZATION, PERSON, OFFICIAL):
         return lid
     if token.lower_ in _GOVT_NOUNS or base(token) in _GOVT_NOUNS:
@@ -160,7 +166,7 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
     return None
 
 
-_EXTENDERS = {"cover", "include", "extend", "add", "apply", "affect", "hit", "target"}
+_EXTENDERS = {"cover", "include", "extend", "add", "apply", "affect", "hit", "target", "place", "put", "subject"}
 
 
 def _imposing() -> set[str]:
