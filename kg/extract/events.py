@@ -21,7 +21,7 @@ FAMILIES = {
 _AGENTS = (PERSON, OFFICIAL, COUNTRY, ORGANIZATION)
 _MEET = {"meet", "host", "receive", "visit", "call", "phone"}
 _ATTEND = {"attend", "chair", "host", "join", "hold", "convene", "lead"}
-_SPEAK = {"speak", "spoke", "talk", "talked", "phone", "phoned", "confer", "conferred"}
+_SPEAK = {"speak", "talk", "phone", "confer"}
 _INITIATE = {"initiate", "initiated", "request", "requested", "arrange", "arranged", "seek", "sought",
              "convene", "convened", "call", "called", "organize", "organized", "host", "hosted"}
 
@@ -177,7 +177,7 @@ def find_events(par: Paragraph, state: dict) -> None:
     for token in par.doc:
         family = _is_trigger(token)
         verb = _verb_of(token) if family else None
-        if family is None and token.pos_ == "VERB" and token.lower_ in _SPEAK:
+        if family is None and token.pos_ == "VERB" and verb_forms(token) & _SPEAK:
             # "X spoke by phone with Y", "X spoke with Y" (a person)
             if any(c.dep_ == "prep" and any(g.lower_ in ("phone", "telephone") or (
                     c.lower_ == "with" and par.type_of(par.agent_at(g)) in (PERSON, OFFICIAL)) for g in c.children)

@@ -159,6 +159,12 @@ def _commodity(par: Paragraph, start: int, end: int) -> None:
     wide = _extend_left(doc, start)
     if wide < start:
         text = doc[wide:end].text
+        for k in range(wide, start):
+            old = par.tok_ent.pop(k, None)
+            if old:
+                for sp in list(par.table.entities[old].spans):
+                    if sp[0] == par.offset + doc[k].idx:
+                        par.table.retract(old, sp[0])
         add_mention(par, COMMODITY, text, wide, end, key=text.lower())
         return
     add_mention(par, COMMODITY, doc[start:end].text, start, end, key=concept)
@@ -198,10 +204,23 @@ def _person(par: Paragraph, start: int, end: int, body_name_tokens: set[str] | N
     par.persons.append((start, lid))
 
 
+def _after_title(doc, start: int) -> bool:
+    """Whether an office title ends right before ``start`` (optionally with a comma between)."""
+    lex = lexicon()
+    stop = start - 1 if start > 0 and doc[start - 1].text == "," else start
+    return any(lex.office(doc[k:stop].text) for k in range(max(0, stop - lex.office_max_words), stop))
+
+
 def _organization(par: Paragraph, start: int, end: int, label: str) -> None:
     doc = par.doc
     lex = lexicon()
     name = strip_possessive(doc[start:end].text)
+    words = doc[start:end]
+    if label == "ORG" and 2 <= len(words) <= 3 and all(t.is_title for t in words if t.is_alpha) \
+            and not {t.lower_ for t in words} & lex.org_heads and name not in lex.org_forms and _after_title(doc, start):
+        # "Agriculture Minister Heather MacLeod" tagged as an organization: a person after a title.
+        _person(par, start, end, None)
+        return
     if not name or _ORG_REJECT.match(name) or len(name) > 120:
         return
     if lex.commodities.get(name.lower()) or lex.office(name):
@@ -212,7 +231,7 @@ def _organization(par: Paragraph, start: int, end: int, label: str) -> None:
     add_mention(par, ORGANIZATION, canonical, start, end, key=canonical, vote=ORGANIZATION)
 
 
-_ORG_JOINERS = {"of", "for", "and", "&", "the"}
+_ORG_JOINERS = {"of", "for", "&", "the", "in"}
 
 
 def _org_phrases(par: Paragraph) -> None:
@@ -237,6 +256,13 @@ def _org_phrases(par: Paragraph) -> None:
             j += 1
         if last_head > i and not any(par.type_of(par.tok_ent.get(k)) == PERSON for k in range(i, last_head + 1)):
             end = last_head + 1
+            # "Chamber of Mining Entrepreneurs", "Council of Canada": the name goes on after "of".
+            if end < j and doc[end].lower_ == "of":
+                stop = j
+                while stop > end and doc[stop - 1].lower_ in _ORG_JOINERS:
+                    stop -= 1
+                if stop > end + 1:
+                    end = stop
             start = i
             if doc[start].lower_ in ("the",):
                 start += 1
