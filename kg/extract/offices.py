@@ -84,8 +84,12 @@ def _emit(par: Paragraph, person: str, title_tokens, office: Office, body: str |
     weak = False
     if body is not None and table.entities[body].type == ORGANIZATION and not _public_body(table.entities[body].name):
         return      # the head of a company or an association holds no public office
-    if body is None and not office.country and table.home_country and not office.leader and not named_body:
-        body, weak = table.home_country, True
+    if body is None and not office.country and table.home_country and not named_body and not office.leader:
+        # The dateline's country, as a default any explicit fact overrules, when the sentence
+        # names no other country (never for heads of state: they are too often foreign).
+        others = {par.tok_ent.get(t.i) for t in token.sent} - {None, table.home_country}
+        if not any(table.entities[o].type == COUNTRY for o in others):
+            body, weak = table.home_country, True
     if body is None and office.country:
         body = table.add(COUNTRY, lex.countries[office.country].name, lex.countries[office.country].name,
                          (-1, -1), key=office.country)
