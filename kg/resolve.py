@@ -326,7 +326,9 @@ def _resolve_occurrences(results, ents, facts, entities):
         sids = sorted(groups[key])
         members = [ents[tuple(s.rsplit("#", 1))] for s in sids]
         forms = Counter(f for m in members for f in m.forms)
-        label = sorted(forms, key=lambda f: (-forms[f], -len(f), f))[0]
+        verbal = {f for m in members if m.attrs.get("verbal") for f in m.forms}
+        # A noun phrase names a policy better than a verb phrase ("restrictions on ..." over "halt ...").
+        label = sorted(forms, key=lambda f: (f in verbal, -forms[f], len(f), f))[0]
         type_ = members[0].type
         who = key[2] if type_ == EVENT else key[1]
         who_labels = [entities[w].label for w in who if isinstance(w, str) and w in entities] if isinstance(who, tuple) else []

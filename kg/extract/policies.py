@@ -320,6 +320,8 @@ def find_policies(par: Paragraph) -> None:
                 continue
             label = _label(anchor)
             pid = table.new(type_, label, (ev.start, ev.end))
+            if anchor.pos_ == "VERB":
+                table.entities[pid].attrs["verbal"] = "1"
             if imposer:
                 table.fact(pid, "imposedBy", imposer, ev)
             for t in targets:
