@@ -374,4 +374,5 @@ def to_graphml(graph: Graph | nx.Graph, analysis: Analysis) -> str:
                      component=int(analysis.component.get(n, 0)))
     for u, v, k, d in sorted(g.edges(keys=True, data=True), key=lambda t: (t[0], t[1], str(t[2]))):
         out.add_edge(u, v, key=f"{k}", property=d.get("property", str(k)), weight=int(d.get("weight", 1)))
-    return "\n".join(nx.generate_graphml(out, prettyprint=True, named_key_ids=True)) + "\n"
+    body = "\n".join(nx.generate_graphml(out, prettyprint=True, named_key_ids=True))
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

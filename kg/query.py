@@ -116,17 +116,31 @@ def is_update(sparql: str) -> bool:
     return bool(words) and words[0].lower() in _UPDATE_KEYWORDS
 
 
-def execute(graph: LoadedGraph, sparql: str):
+def undeclared_prefixes(sparql: str, prefixes: dict[str, str]) -> list[str]:
+    """Prefixes used in ``sparql`` that neither it nor ``prefixes`` declare (a hint for errors)."""
+    text = _strip_noise(sparql)
+    declared = set(prefixes) | set(re.findall(r"(?i)\bPREFIX\s+([\w.-]*):", text))
+    used = re.findall(r"(?<![\w?$:.-])([A-Za-z][\w.-]*):(?=[\w(])", text)
+    return sorted({p for p in used if p not in declared and p.lower() not in ("prefix", "base")})
+
+
+def execute(graph: LoadedGraph, sparql: str, source: str | None = None):
     """Run a read-only query; returns Oxigraph's QuerySolutions, QueryBoolean or QueryTriples.
 
-    Raises ``UserError`` for an update or a malformed query.
+    Raises ``UserError`` for an update or a malformed query (``source`` names where
+    the query came from, for the message).
     """
     try:
         return graph.store.query(sparql, prefixes=graph.prefixes)
     except SyntaxError as exc:
         if is_update(sparql):
             raise _user_error(READ_ONLY_MESSAGE) from None
-        raise _user_error(f"malformed query: {_one_line(exc)}") from None
+        where = f" in {source}" if source else ""
+        detail = re.sub(r"^error at (\d+):(\d+):", r"line \1, column \2:", _one_line(exc))
+        undeclared = undeclared_prefixes(sparql, graph.prefixes)
+        if undeclared:
+            detail += f" (prefix {', '.join(p + ':' for p in undeclared)} is not declared)"
+        raise _user_error(f"malformed query{where}: {detail}") from None
     except OSError as exc:  # evaluation errors (e.g. SERVICE) surface as OSError
         raise _user_error(f"query failed: {_one_line(exc)}") from None
 
@@ -167,7 +181,8 @@ def format_result(result, fmt: str, prefixes: dict[str, str]) -> str:
             raise _user_error(f"CONSTRUCT and DESCRIBE give a graph: use --format table (Turtle) or json (JSON-LD), not {fmt}")
         triples = sorted(result, key=str)
         rdf_fmt = ox.RdfFormat.JSON_LD if fmt == "json" else ox.RdfFormat.TURTLE
-        used = {k: v for k, v in prefixes.items() if k}
+        text = " ".join(str(t) for t in triples)
+        used = {k: v for k, v in sorted(prefixes.items()) if k and f"<{v}" in text}
         text = ox.serialize(triples, format=rdf_fmt, prefixes=used).decode("utf-8")
         return text if text.endswith("\n") else text + "\n"
     if fmt != "table":
@@ -279,12 +294,14 @@ def parse_param_args(items: list[str]) -> dict[str, str]:
 # --------------------------------------------------------------- the command
 
 def run(graph_path: str | os.PathLike, sparql: str, fmt: str = "table",
-        params: dict[str, str] | None = None) -> str:
+        params: dict[str, str] | None = None, source: str | None = None) -> str:
     """Load ``graph_path``, run ``sparql`` (with ``params`` applied), return the formatted answer."""
+    if fmt not in FORMATS:
+        raise _user_error(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     if params:
         sparql = apply_params(sparql, params)
     graph = load_graph(graph_path)
-    return format_result(execute(graph, sparql), fmt, graph.prefixes)
+    return format_result(execute(graph, sparql, source), fmt, graph.prefixes)
 
 
 def list_text(folder: Path = QUERIES_DIR) -> str:
@@ -306,7 +323,7 @@ def add_parser(subparsers) -> None:
         "query",
         help="run a read-only SPARQL query (or a named one) over a graph file",
         description=(
-            "Run a SPARQL 1.1 query over GRAPH.ttl with Oxigraph. The prefixes rdf, rdfs, owl, xsd, "
+            "Run a read-only SPARQL 1.1 query over GRAPH.ttl with Oxigraph. The prefixes rdf, rdfs, owl, xsd, "
             "skos, dcterms, prov, schema and the graph's own are predeclared. SELECT prints a table "
             "or W3C CSV/TSV/JSON results; ASK prints true or false; CONSTRUCT and DESCRIBE print "
             "Turtle (JSON-LD with --format json). Updates are refused."
@@ -344,10 +361,11 @@ def command(args) -> int:
     if len(sources) != 1:
         raise _user_error("give exactly one query: a QUERY.rq file, -e 'SPARQL' or --name NAME")
     if args.name is not None:
-        sparql = named_query(args.name).text
+        query = named_query(args.name)
+        sparql, source = query.text, str(query.path)
     elif args.expression is not None:
-        sparql = args.expression
+        sparql, source = args.expression, None
     else:
-        sparql = _read_query_file(args.query_file)
-    sys.stdout.write(run(args.graph, sparql, args.format, parse_param_args(args.param)))
+        sparql, source = _read_query_file(args.query_file), args.query_file
+    sys.stdout.write(run(args.graph, sparql, args.format, parse_param_args(args.param), source))
     return 0

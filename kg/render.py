@@ -181,7 +181,7 @@ def _spring(sub: nx.Graph, community: dict | None = None) -> dict:
     pull = nx.Graph()
     pull.add_nodes_from(sub)
     for u, v in sub.edges:
-        pull.add_edge(u, v, weight=3.0 if community.get(u) == community.get(v) else 1.0)
+        pull.add_edge(u, v, weight=2.0 if community.get(u) == community.get(v) else 1.0)
     pos = nx.spring_layout(pull, k=1.8 / math.sqrt(n), seed=an.SEED, iterations=100 if n < 150 else 50)
     radius = SPACING * max(1.3, 0.9 * math.sqrt(n))
     nodes = list(pos)
@@ -191,7 +191,7 @@ def _spring(sub: nx.Graph, community: dict | None = None) -> dict:
 
 def _declutter(xy: "np.ndarray", iterations: int = 60) -> "np.ndarray":
     """Push apart nodes whose labels would collide (labels are wide: the x gap needed is larger)."""
-    reach = np.array([SPACING * 2.0, SPACING * 0.75])
+    reach = np.array([SPACING * 2.0, SPACING * 1.0])
     for _ in range(iterations):
         delta = xy[:, None, :] - xy[None, :, :]
         dist = np.sqrt(((delta / reach) ** 2).sum(axis=2))
@@ -288,7 +288,7 @@ def page_data(graph: Graph, analysis: an.Analysis) -> dict:
     net = Network(height="100%", width="100%", directed=True, cdn_resources="remote")
     info = []
     # in a big graph the most central entities keep a label readable in the fitted view
-    hubs = sorted(index[i] for i in analysis.ranked("pagerank", HUB_LABELS) if i in index) if grow > 1 else []
+    hubs = _hubs(analysis, pos, index) if grow > 1 else []
     for i, iri in enumerate(iris):
         e = analysis.entities.get(iri) or g.nodes[iri]
         cs = class_style(e["type"])
@@ -346,6 +346,24 @@ def page_data(graph: Graph, analysis: an.Analysis) -> dict:
     }
 
 
+def _hubs(analysis: an.Analysis, pos: dict, index: dict) -> list[int]:
+    """The most central entities whose labels stay readable: by PageRank, skipping any
+    too close to one already chosen (their labels would overlap in the fitted view)."""
+    if not pos:
+        return []
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    near = 0.07 * max(max(xs) - min(xs), max(ys) - min(ys), 1)
+    chosen: list[str] = []
+    for iri in analysis.ranked("pagerank"):
+        if len(chosen) == HUB_LABELS:
+            break
+        x, y = pos.get(iri, (0, 0))
+        if all(abs(x - pos[c][0]) > near * 2 or abs(y - pos[c][1]) > near for c in chosen):
+            chosen.append(iri)
+    return sorted(index[c] for c in chosen)
+
+
 def _options(big: bool) -> dict:
     face = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif"
     return {
@@ -364,6 +382,7 @@ def _options(big: bool) -> dict:
             "font": {"face": face, "size": 15, "color": "#4a5565", "strokeWidth": 4,
                      "strokeColor": "#ffffff", "align": "horizontal"},
             "smooth": False,
+            "scaling": {"label": {"drawThreshold": 12 if big else 5}},
             "width": 1.5,
             "selectionWidth": 1.5,
             "hoverWidth": 0.8,

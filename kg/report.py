@@ -306,7 +306,7 @@ def _policies(graph: Graph, analysis: an.Analysis, name: dict, docs: dict) -> li
 def _articles(graph: Graph, analysis: an.Analysis, stats: BuildStats, docs: dict) -> list[str]:
     out = ["## Articles", ""]
     if stats.articles:
-        rows = [[md(a.doc_id), md(a.title or ""), str(a.entities), str(a.facts)]
+        rows = [[md(a.doc_id), md(a.title or "") or "—", str(a.entities), str(a.facts)]
                 for a in sorted(stats.articles, key=lambda a: a.doc_id)]
         header = ["article", "title", "entities", "facts"]
         note = "Entities and facts as extracted from each article, before merging across articles."
@@ -320,7 +320,7 @@ def _articles(graph: Graph, analysis: an.Analysis, stats: BuildStats, docs: dict
             src = graph.value(st, KG.source)
             if str(src) in per_doc:
                 per_doc[str(src)][1] += 1
-        rows = [[md(docs[d]["id"]), md(docs[d]["title"]), str(c[0]), str(c[1])]
+        rows = [[md(docs[d]["id"]), md(docs[d]["title"]) or "—", str(c[0]), str(c[1])]
                 for d, c in sorted(per_doc.items(), key=lambda kv: docs[kv[0]]["id"])]
         header = ["article", "title", "entities mentioned", "supporting sentences"]
         note = "Counts from the graph."

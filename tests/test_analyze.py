@@ -241,6 +241,7 @@ def test_graphml_round_trips_for_gephi_and_cytoscape():
     props = sorted(d["property"] for _, _, d in back.edges(data=True))
     assert props == sorted(["officialOf", "officialOf", "imposedBy", "targets", "appliesTo",
                             "participant", "participant", "initiatedBy"])
+    assert text.startswith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<graphml")
     assert "<img" not in text and "&lt;img" in text
 
 

@@ -180,6 +180,18 @@ def check_page(nlp, html: str) -> None:
     assert "</" not in page.data_json and "<!--" not in page.data_json
 
 
+def check_report(report: str) -> None:
+    """Hostile text cannot break the report's tables: every row has its header's number of cells."""
+    cells = None
+    for line in report.splitlines():
+        if line.startswith("|"):
+            n = len(re.findall(r"(?<!\\)\|", line))
+            cells = n if cells is None else cells
+            assert n == cells, line
+        else:
+            cells = None
+
+
 def check_everything(nlp, name: str, raw: bytes) -> None:
     document, graph, outputs = _build(nlp, name, raw)
     if isinstance(document, Skip):
@@ -189,6 +201,7 @@ def check_everything(nlp, name: str, raw: bytes) -> None:
     check_turtle(graph, outputs["graph.ttl"])
     check_iris(graph)
     check_page(nlp, outputs["graph.html"])
+    check_report(outputs["report.md"])
     ET.fromstring(outputs["graph.graphml"].encode("utf-8"))
     json.loads(outputs["analysis.json"])
     again = _build(nlp, name, raw)[2]

@@ -130,14 +130,16 @@
   var hubFont = 0;
   function hubLabels() {
     if (!data.hubs.length) { return; }
-    var size = Math.round(Math.max(20, 15 / network.getScale()));
+    /* 15 px on screen, never under the normal 20; in steps of 10% so that zooming redraws rarely */
+    var want = Math.max(20, 15 / network.getScale());
+    var size = Math.round(20 * Math.pow(1.1, Math.round(Math.log(want / 20) / Math.log(1.1))));
     if (size === hubFont) { return; }
     hubFont = size;
     nodes.update(data.hubs.map(function (id) {
       return {id: id, font: {size: size, strokeWidth: Math.round(size / 4)}};
     }));
   }
-  network.on("zoom", hubLabels);
+  network.on("afterDrawing", hubLabels);       // after any zoom: wheel, focus, fit
 
   /* ---------------------------------------------------------------- details */
   var details = document.getElementById("kg-details");
@@ -155,14 +157,23 @@
       add(ul, el("li", "kg-none", "No supporting sentence recorded."));
       return ul;
     }
-    sentenceIds.slice(0, MAX_SENTENCES).forEach(function (s) {
+    /* the same sentence read in several articles is quoted once, with all of them */
+    var order = [], docsOf = {};
+    sentenceIds.forEach(function (s) {
       var sent = data.sentences[s];
-      var li = el("li");
-      add(li, el("q", "kg-sentence", sent[1]), el("cite", "kg-source", docText(sent[0])));
+      if (!Object.prototype.hasOwnProperty.call(docsOf, sent[1])) { docsOf[sent[1]] = []; order.push(sent[1]); }
+      docsOf[sent[1]].push(sent[0]);
+    });
+    order.slice(0, MAX_SENTENCES).forEach(function (text) {
+      var docs = docsOf[text], li = el("li");
+      var where = docs.length === 1 ? docText(docs[0]) :
+        docs.slice(0, 3).map(function (d) { return data.docs[d] ? data.docs[d][0] : "?"; }).join(", ") +
+        (docs.length > 3 ? " and " + (docs.length - 3) + " more articles" : "");
+      add(li, el("q", "kg-sentence", text), el("cite", "kg-source", where));
       add(ul, li);
     });
-    if (sentenceIds.length > MAX_SENTENCES) {
-      add(ul, el("li", "kg-none", (sentenceIds.length - MAX_SENTENCES) + " more sentences"));
+    if (order.length > MAX_SENTENCES) {
+      add(ul, el("li", "kg-none", (order.length - MAX_SENTENCES) + " more sentences"));
     }
     return ul;
   }

@@ -1,0 +1,235 @@
+"""``kg validate``: check a graph against the SHACL shapes in ``ontology/shapes.ttl``.
+
+pySHACL runs the shapes with the ontology (``ontology/kg.ttl``) mixed in, so class
+targets and ``sh:class`` follow ``rdfs:subClassOf`` (an Official is a Person, a Tariff a
+Policy). No inference is run: it is not needed for these shapes and is slow on large
+graphs. Each violation becomes one line in plain words::
+
+    Scott Bessent: kg:officialOf must point to a Country or an Organization, found the string "United States"
+
+``validate_graph(graph)`` is what ``kg build`` calls on the graph it wrote.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from kg.prefixes import Compactor, STANDARD_PREFIXES
+from kg.vocab import KG_NS, ONTOLOGY_FILE, SHAPES_FILE
+
+log = logging.getLogger(__name__)
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+_PREFIXES = {**STANDARD_PREFIXES, "kg": KG_NS, "sh": str(SH)}
+_COUNT_COMPONENTS = {SH.MinCountConstraintComponent, SH.MaxCountConstraintComponent}
+
+
+def _user_error(message: str, code: int = 2) -> Exception:
+    from kg.cli import UserError  # lazily: cli imports this module
+
+    return UserError(message, code)
+
+
+@lru_cache(maxsize=4)
+def _parse_cached(path: str, mtime: float) -> Graph:
+    return Graph().parse(path, format="turtle")
+
+
+def _load(path: Path) -> Graph:
+    return _parse_cached(str(path), path.stat().st_mtime)
+
+
+def load_shapes(path: str | os.PathLike = SHAPES_FILE) -> Graph:
+    """The shapes graph (parsed once per file version)."""
+    return _load(Path(path))
+
+
+def load_ontology() -> Graph:
+    return _load(ONTOLOGY_FILE)
+
+
+# --------------------------------------------------------------- validating
+
+def validate_graph(graph: Graph, shapes: Graph | None = None) -> tuple[bool, list[str]]:
+    """Validate ``graph`` (left unchanged); return whether it conforms and one line per violation."""
+    import pyshacl
+
+    shapes = load_shapes() if shapes is None else shapes
+    ontology = load_ontology()
+    # The graphs kg writes hold the ontology already: mixing it in again would only
+    # make pySHACL copy the data graph.
+    has_ontology = all(t in graph for t in ontology.triples((None, RDFS.subClassOf, None)))
+    conforms, results, _ = pyshacl.validate(
+        graph,
+        shacl_graph=shapes,
+        ont_graph=None if has_ontology else ontology,
+        inference="none",
+        advanced=False,
+        allow_warnings=False,
+        inplace=False,
+    )
+    messages = describe_results(results, graph)
+    return bool(conforms), messages
+
+
+def validate_file(path: str | os.PathLike, shapes_path: str | os.PathLike | None = None) -> tuple[bool, list[str], int]:
+    """Parse and validate a graph file; returns (conforms, messages, number of triples).
+
+    Raises ``UserError`` (exit status 2) for a missing or malformed file.
+    """
+    graph = _read_graph(Path(path), what="graph")
+    shapes = load_shapes() if shapes_path is None else _read_graph(Path(shapes_path), what="shapes")
+    conforms, messages = validate_graph(graph, shapes)
+    return conforms, messages, len(graph)
+
+
+def _read_graph(path: Path, what: str) -> Graph:
+    from rdflib.util import guess_format
+
+    if not path.exists():
+        raise _user_error(f"cannot read {path}: no such file")
+    if path.is_dir():
+        raise _user_error(f"cannot read {path}: it is a folder, not a {what} file")
+    fmt = guess_format(str(path)) or "turtle"
+    # rdflib logs a traceback for each ill-typed literal (a date "2025-13-45"); the
+    # shapes report those in plain words, so keep the log quiet while parsing.
+    term_log = logging.getLogger("rdflib.term")
+    level = term_log.level
+    term_log.setLevel(logging.ERROR)
+    try:
+        return Graph().parse(path, format=fmt)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _user_error(f"cannot read {path}: {_one_line(exc)}") from None
+    except Exception as exc:  # rdflib raises parser-specific exceptions for bad syntax
+        raise _user_error(f"{path} is not valid {fmt}: {_one_line(exc)}") from None
+    finally:
+        term_log.setLevel(level)
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+# ------------------------------------------------------------ plain words
+
+class _Describer:
+    def __init__(self, data: Graph):
+        self.data = data
+        prefixes = dict(_PREFIXES)
+        prefixes.update({p: str(ns) for p, ns in data.namespaces() if p})
+        self.compactor = Compactor(prefixes)
+
+    def iri(self, node) -> str:
+        return self.compactor.label(str(node))
+
+    def types(self, node) -> list[str]:
+        kinds = sorted(self.data.objects(node, RDF.type))
+        return [self.compactor.label(str(t)).split(":", 1)[-1] for t in kinds]
+
+    def node(self, node) -> str:
+        """The focus node: its label, else its IRI; a provenance statement by its fact."""
+        if isinstance(node, URIRef):
+            label = self.data.value(node, RDFS.label, any=True)
+            return str(label) if label is not None else self.iri(node)
+        if isinstance(node, BNode):
+            if (node, RDF.type, RDF.Statement) in self.data or (node, RDF.subject, None) in self.data:
+                subject = self.data.value(node, RDF.subject, any=True)
+                predicate = self.data.value(node, RDF.predicate, any=True)
+                about = " ".join(
+                    part for part in (
+                        self.node(subject) if subject is not None else "",
+                        self.iri(predicate) if isinstance(predicate, URIRef) else "",
+                    ) if part
+                )
+                return f"provenance statement ({about or 'about nothing'})"
+            return "a blank node"
+        return self.value(node)
+
+    def value(self, value) -> str:
+        if isinstance(value, Literal):
+            if value.language:
+                return f'the string "{value}"@{value.language}'
+            if value.datatype in (None, XSD.string):
+                return f'the string "{value}"'
+            return f'the {self.iri(value.datatype)} value "{value}"'
+        if isinstance(value, URIRef):
+            kinds = self.types(value)
+            label = self.data.value(value, RDFS.label, any=True)
+            name = f"{label} ({self.iri(value)})" if label is not None else self.iri(value)
+            if not kinds:
+                return f"{name}, which has no type"
+            article = "an" if kinds[0][:1].lower() in "aeiou" else "a"
+            return f"{name}, {article} {' and '.join(kinds)}"
+        if isinstance(value, BNode):
+            return "a blank node"
+        return str(value)
+
+
+def describe_results(results: Graph, data: Graph) -> list[str]:
+    """One plain line per validation result, sorted and without duplicates."""
+    describer = _Describer(data)
+    lines = set()
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        value = results.value(result, SH.value)
+        component = results.value(result, SH.sourceConstraintComponent)
+        message = results.value(result, SH.resultMessage)
+        message = str(message) if message is not None else _default_message(component, path, describer)
+        if component in _COUNT_COMPONENTS and isinstance(path, URIRef):
+            found = [describer.value(v) if not isinstance(v, URIRef) else describer.node(v)
+                     for v in sorted(data.objects(focus, path))]
+            detail = f"found {len(found)}: {', '.join(found)}" if found else "found none"
+        elif value is not None and value == focus and path is None:
+            kinds = describer.types(focus)
+            detail = f"it is {'a ' + ' and '.join(kinds) if kinds else 'untyped'}"
+        elif value is not None:
+            detail = f"found {describer.value(value)}"
+        else:
+            detail = ""
+        line = f"{describer.node(focus)}: {message}"
+        lines.add(f"{line}, {detail}" if detail else line)
+    return sorted(lines)
+
+
+def _default_message(component, path, describer: _Describer) -> str:
+    name = describer.iri(component).split(":", 1)[-1] if component is not None else "a constraint"
+    where = f" on {describer.iri(path)}" if isinstance(path, URIRef) else ""
+    return f"violates {name}{where}"
+
+
+# --------------------------------------------------------------- the command
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "validate",
+        help="check a graph file against the SHACL shapes in ontology/shapes.ttl",
+        description=(
+            "Validate GRAPH.ttl with pySHACL against ontology/shapes.ttl (with the ontology). "
+            "Prints each violation in plain words; exit status 0 when the graph conforms, "
+            "1 when it does not, 2 when the file cannot be read."
+        ),
+    )
+    p.add_argument("graph", metavar="GRAPH.ttl", help="the graph file (Turtle; .nt and .jsonld work too)")
+    p.add_argument("--shapes", metavar="SHAPES.ttl", help="other SHACL shapes to use (default: ontology/shapes.ttl)")
+    p.set_defaults(func=command)
+
+
+def command(args) -> int:
+    import sys
+
+    conforms, messages, size = validate_file(args.graph, args.shapes)
+    if conforms:
+        print(f"{args.graph}: conforms to the kg shapes ({size} triples)")
+        return 0
+    for line in messages:
+        print(line)
+    count = len(messages)
+    print(f"{args.graph}: does not conform: {count} violation{'s' if count != 1 else ''}")
+    sys.stdout.flush()
+    return 1
