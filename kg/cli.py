@@ -101,4 +101,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    # Run through the package module, so that `python -m kg.cli` and the `kg` script share
+    # one UserError class with the command modules.
+    from kg.cli import main as package_main
+
+    sys.exit(package_main())

@@ -151,14 +151,14 @@ def _centrality(analysis: an.Analysis, name: dict) -> list[str]:
     for i, iri in enumerate(brokers, 1):
         comms = sorted({analysis.community[n] for n in _neighbours(analysis, iri)} - {analysis.community[iri]})
         rows.append([str(i), name[iri], ents[iri]["type"], _num(analysis.betweenness[iri]),
-                     str(analysis.community[iri]), ", ".join(map(str, comms[:8])) + (" …" if len(comms) > 8 else "")
-                     or "none"])
+                     str(analysis.community[iri]), _cap([str(c) for c in comms], 6).replace("—", "none")])
     out += _table(["#", "entity", "type", "betweenness", "community", "also reaches communities"], rows)
     top = brokers[0]
     reach = sorted({analysis.community[n] for n in _neighbours(analysis, top)} - {analysis.community[top]})
     if reach:
-        out += [f"The main broker, {name[top]}, ties community {analysis.community[top]} to "
-                f"{'community' if len(reach) == 1 else 'communities'} {_and(reach)}: "
+        which = (f"{'community' if len(reach) == 1 else 'communities'} {_and(reach)}" if len(reach) <= 6 else
+                 f"{len(reach)} other communities ({', '.join(map(str, reach[:5]))} and {len(reach) - 5} more)")
+        out += [f"The main broker, {name[top]}, ties community {analysis.community[top]} to {which}: "
                 "stories about these groups meet through it.", ""]
     return out
 

@@ -37,3 +37,18 @@ def nlp():
 
     pipeline, _ = build_pipeline()
     return pipeline
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory):
+    """One `kg build` of the bundled articles, shared by the tests that read its outputs."""
+    import subprocess
+    import sys
+
+    from kg.vocab import ROOT
+
+    out = tmp_path_factory.mktemp("seed-build")
+    result = subprocess.run([sys.executable, "-m", "kg.cli", "build", str(ROOT / "data" / "articles"),
+                             "--out", str(out), "--workers", "1"], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    return out, result
