@@ -86,7 +86,7 @@ def extract_corpus(options: BuildOptions, stats: BuildStats) -> list[ArticleResu
         for item in iter_documents(files, options.max_bytes, options.date):
             if isinstance(item, Skip):
                 stats.skipped.append((item.path, item.reason))
-                log.warning("skipped %s: %s", item.path, item.reason)
+                log.info("skipped %s: %s", item.path, item.reason)  # build_cmd prints the one line
                 bar.update(1)
                 continue
             for note in item.notes:
