@@ -63,7 +63,7 @@ def main() -> int:
     print(text)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text("# Extraction on the annotated articles (tests/corpus)\n\n" + text + "\n")
+        args.out.write_text(f"# Extraction on the annotated articles of {args.corpus.name}/\n\n" + text + "\n")
     return 0
 
 

@@ -249,8 +249,13 @@ def split_headline(lines: Iterable[str]) -> str | None:
 
 
 DATELINE = re.compile(
-    r"^\s*[A-Z][A-Za-z .'\-]{1,40},?\s+(?:\w+\s+)?"
-    r"(?P<month>" + "|".join(MONTHS) + r")\.?\s+(?P<day>\d{1,2})(?:,\s*(?P<year>\d{4}))?"
+    r"^\s*[A-Z][A-Za-z .'\-]{1,40}(?:,\s*[A-Z][A-Za-z .'\-]{1,30})?,?\s+(?:[A-Z][a-z]+day,?\s+)?"
+    r"(?P<month>" + "|".join(MONTHS) + r")\.?\s+(?P<day>\d{1,2})\b(?:,\s*(?P<year>\d{4}))?"
+)
+# "LONDON, 17 July 2025 (Albion Press) -": day before month.
+DATELINE_DMY = re.compile(
+    r"^\s*[A-Z][A-Za-z .'\-]{1,40}(?:,\s*[A-Z][A-Za-z .'\-]{1,30})?,?\s+(?:[A-Z][a-z]+day,?\s+)?(?P<day>\d{1,2})\s+"
+    r"(?P<month>" + "|".join(MONTHS) + r")\.?(?:,?\s*(?P<year>\d{4}))?\b"
 )
 YEAR_DATE = re.compile(
     r"\b(?P<month>" + "|".join(MONTHS) + r")\.?\s+(?P<day>\d{1,2}),\s*(?P<year>(?:19|20)\d{2})\b"
@@ -265,7 +270,7 @@ def find_article_date(title: str | None, body: str) -> str | None:
         if m:
             candidates.append(m)
     first = body.lstrip()[:200]
-    m = DATELINE.match(first)
+    m = DATELINE.match(first) or DATELINE_DMY.match(first)
     if m:
         candidates.append(m)
     for m in candidates:

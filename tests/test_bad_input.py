@@ -270,6 +270,7 @@ GOOD_TTL = """@prefix kg: <https://w3id.org/kg-news/ontology#> .
 <https://w3id.org/kg-news/id/country/japan> a kg:Country ; rdfs:label "Japan" .
 """
 BAD_TTL = """@prefix kg: <https://w3id.org/kg-news/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 <https://w3id.org/kg-news/id/country/japan> a kg:Country ; rdfs:label "Japan .
 """
 

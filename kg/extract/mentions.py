@@ -99,6 +99,8 @@ def find_mentions(par: Paragraph, body_name_tokens: set[str] | None = None) -> N
                 continue
         if label == "COMMODITY":
             _commodity(par, start, end)
+        elif label == "PERSON" and _dateline_agency(doc, start, end):
+            _organization(par, start, end, "ORG")
         elif label == "PERSON":
             _person(par, start, end, body_name_tokens)
         elif label in ("ORG", "FAC"):
@@ -139,6 +141,12 @@ def _extend_left(doc, start: int) -> int:
         else:
             break
     return start
+
+
+def _dateline_agency(doc, start: int, end: int) -> bool:
+    """ "ANKARA, 31 October 2025 (Bosphorus Press) -": the name in a dateline's brackets is the agency."""
+    return (start > 0 and doc[start - 1].text == "(" and end < len(doc) and doc[end].text == ")"
+            and bool(re.search(r"[-–—]\s*$", doc.text)))
 
 
 def _commodity(par: Paragraph, start: int, end: int) -> None:
