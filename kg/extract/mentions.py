@@ -224,7 +224,7 @@ def _organization(par: Paragraph, start: int, end: int, label: str) -> None:
     lex = lexicon()
     name = strip_possessive(doc[start:end].text)
     words = doc[start:end]
-    if label == "ORG" and 2 <= len(words) <= 3 and all(t.is_title for t in words if t.is_alpha) \
+    if label == "ORG" and 2 <= len(words) <= 3 and all(t.text[0].isupper() for t in words if t.is_alpha) \
             and not {t.lower_ for t in words} & lex.org_heads and name not in lex.org_forms and _after_title(doc, start):
         # "Agriculture Minister Heather MacLeod" tagged as an organization: a person after a title.
         _person(par, start, end, None)
