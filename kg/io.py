@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
-import tempfile
 import threading
 from pathlib import Path
 from typing import Iterator, Mapping
@@ -28,11 +28,25 @@ def temp_name_prefix(path: Path) -> str:
     return f".{path.name}."
 
 
-def _stage(path: Path, data: str | bytes) -> Path:
-    """``data`` in a flushed temporary file beside ``path``; removed again on any failure."""
+def _stage(path: Path, data: str | bytes, sync: bool = True) -> Path:
+    """``data`` in a flushed temporary file beside ``path``; removed again on any failure.
+
+    The temporary name is chosen before the file is created, so that even a signal
+    arriving between the creation and the first write leaves nothing behind.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=temp_name_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
+    tmp = None
     try:
+        for _ in range(100):
+            tmp = path.parent / f"{temp_name_prefix(path)}{secrets.token_hex(4)}{TEMP_SUFFIX}"
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+            except FileExistsError:   # another writer's file: not ours to remove
+                tmp = None
+                continue
+            break
+        else:  # pragma: no cover
+            raise FileExistsError(f"no free temporary name beside {path}")
         with os.fdopen(fd, "wb") as fh:
             if isinstance(data, str):
                 # Encode in slices: a large output is never held twice (as str and as bytes).
@@ -42,23 +56,22 @@ def _stage(path: Path, data: str | bytes) -> Path:
             else:
                 fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
-        _keep_mode(path, Path(tmp))
+            if sync:
+                os.fsync(fh.fileno())
+        _keep_mode(path, tmp)
     except BaseException:
-        _unlink(Path(tmp))
+        if tmp is not None:
+            _unlink(tmp)
         raise
-    return Path(tmp)
+    return tmp
 
 
 def _keep_mode(path: Path, tmp: Path) -> None:
-    """Give the new file the usual permissions (mkstemp makes it private to the owner)."""
+    """A replaced file keeps its permissions (a new one has the usual 0o666 less the umask)."""
     try:
-        mode = path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    os.chmod(tmp, mode)
+        os.chmod(tmp, path.stat().st_mode & 0o7777)
+    except FileNotFoundError:
+        pass
 
 
 def _unlink(path: Path) -> None:
@@ -112,15 +125,16 @@ def signals_held() -> Iterator[None]:
                 signal.raise_signal(signum)
 
 
-def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
+def write_atomic(path: str | os.PathLike, data: str | bytes, sync: bool = True) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
 
-    An interrupted or failed write leaves the previous file whole.
+    An interrupted or failed write leaves the previous file whole. ``sync=False``
+    skips the fsync calls (for caches: a lost entry after a power cut is only a miss).
     """
-    write_outputs({Path(path): data})
+    write_outputs({Path(path): data}, sync=sync)
 
 
-def write_outputs(files: Mapping[str | os.PathLike, str | bytes]) -> None:
+def write_outputs(files: Mapping[str | os.PathLike, str | bytes], sync: bool = True) -> None:
     """Write several files atomically as a set: stage them all, then rename them all at once.
 
     If anything fails while staging, no file is replaced and every temporary
@@ -129,7 +143,7 @@ def write_outputs(files: Mapping[str | os.PathLike, str | bytes]) -> None:
     staged: list[tuple[Path, Path]] = []
     try:
         for path, data in files.items():
-            staged.append((_stage(Path(path), data), Path(path)))
+            staged.append((_stage(Path(path), data, sync), Path(path)))
         with signals_held():
             for tmp, path in staged:
                 os.replace(tmp, path)
@@ -137,8 +151,9 @@ def write_outputs(files: Mapping[str | os.PathLike, str | bytes]) -> None:
         for tmp, _ in staged:
             _unlink(tmp)
         raise
-    for folder in sorted({path.parent for _, path in staged}):
-        _sync_dir(folder)
+    if sync:
+        for folder in sorted({path.parent for _, path in staged}):
+            _sync_dir(folder)
 
 
 @contextlib.contextmanager

@@ -424,6 +424,9 @@ def test_write_atomic_replaces_whole_and_leaves_no_temp(tmp_path):
     assert target.read_text(encoding="utf-8") == "new \u2019"
     assert leftover_temp_files(target.parent) == []
     assert target.stat().st_mode & 0o777 == 0o666 & ~_umask()
+    target.chmod(0o640)
+    write_atomic(target, b"newer")
+    assert target.stat().st_mode & 0o777 == 0o640 and target.read_bytes() == b"newer"
 
 
 def _umask() -> int:
