@@ -2,7 +2,7 @@
 """Benchmark `kg build` against spaCy's own parse of the same texts, in one run.
 
 Usage: .venv/bin/python bench/bench_build.py [--sizes 100,300,1000,3000] [--workers 1,2]
-           [--repeat R] [--no-validate-too] [--stages-up-to N] [--incremental N | --no-incremental]
+           [--repeat R] [--repeat-up-to N] [--no-validate-too] [--stages-up-to N] [--incremental N | --no-incremental]
 
 For each size N, ``../shared/tools/make_corpus.py`` writes N articles to
 ``bench/out/corpus_N/`` (seed 7; kept between runs), then each measurement runs
@@ -18,8 +18,8 @@ Each measurement records wall time, CPU time (user + system, children included),
 and peak memory: the peak of the summed RSS of the process and all its
 children (sampled every 50 ms) and the largest single process (getrusage). With
 ``--repeat R`` the measurements are interleaved R times and the fastest of each
-is kept (the machine may be shared). For sizes up to ``--stages-up-to``, one
-more one-worker build runs with timers on the build's stages (parse, extract,
+is kept (the machine may be shared); sizes above ``--repeat-up-to`` run once.
+For sizes up to ``--stages-up-to``, one more one-worker build runs with timers on the build's stages (parse, extract,
 resolve, graph, analysis, HTML, serializations, validation).
 
 The incremental measurement (``--incremental N``, default 1000): a clean
@@ -224,9 +224,13 @@ def report(rows: list[Row], labels: list[str], incremental: dict | None, args, m
     load = os.getloadavg()
     lines.append("# `kg build` benchmark")
     lines.append("")
+    commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip() or "?"
     lines.append(f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-                 f"model {model}; load average at the end {load[0]:.2f}. "
-                 f"Best of {args.repeat} interleaved run(s). Corpora: `make_corpus.py --seed 7`.")
+                 f"model {model}; kg at `{commit}`; load average (1 min) at the start {args.load_start:.2f}, "
+                 f"at the end {load[0]:.2f}. "
+                 f"Best of {args.repeat} interleaved runs for sizes up to {args.repeat_up_to}, one run above. "
+                 f"Corpora: `make_corpus.py --seed 7`.")
     lines.append("")
     lines.append("Times are wall-clock seconds of a fresh process (Python start, imports, model load included); "
                  "`bare pipe` is spaCy's `nlp.pipe` alone inside the bare process. Ratios are kg's wall time "
@@ -251,13 +255,16 @@ def report(rows: list[Row], labels: list[str], incremental: dict | None, args, m
                       fmt(row.tokens / r.wall, 0), fmt(row.size / r.wall, 1), fmt(r.peak_tree_mb, 0)]
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
-    lines.append("CPU seconds (user + system, workers included):")
+    lines.append("CPU seconds (user + system, workers included), and kg's CPU over the bare run's "
+                 "(less sensitive than wall time to other load on the machine):")
     lines.append("")
     lines.append("| articles | bare | " + " | ".join(labels) + " |")
     lines.append("|---|---|" + "---|" * len(labels))
     for row in rows:
-        lines.append(f"| {row.size} | {fmt(row.runs['bare'].cpu)} | "
-                     + " | ".join(fmt(row.runs[l].cpu) if l in row.runs else "–" for l in labels) + " |")
+        bare_cpu = row.runs["bare"].cpu
+        lines.append(f"| {row.size} | {fmt(bare_cpu)} | "
+                     + " | ".join(f"{fmt(row.runs[l].cpu)} ({row.runs[l].cpu / bare_cpu:.2f})" if l in row.runs
+                                  else "–" for l in labels) + " |")
     lines.append("")
     if len(rows) > 1:
         lines.append("Growth from the smallest to each size (time ratio ÷ size ratio; 1.00 = linear):")
@@ -310,7 +317,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="100,300,1000,3000", help="corpus sizes, comma-separated")
     ap.add_argument("--workers", default="1,2", help="worker counts for kg build, comma-separated")
-    ap.add_argument("--repeat", type=int, default=1, help="interleaved repetitions; the fastest is kept")
+    ap.add_argument("--repeat", type=int, default=2, help="interleaved repetitions; the fastest is kept")
+    ap.add_argument("--repeat-up-to", type=int, default=300, help="repeat only sizes up to this (larger: once)")
     ap.add_argument("--no-validate-too", action="store_true", help="also time kg build --no-validate")
     ap.add_argument("--stages-up-to", type=int, default=1000, help="time the stages for sizes up to this")
     ap.add_argument("--incremental", type=int, default=1000, help="size for the incremental rebuild")
@@ -318,6 +326,7 @@ def main() -> int:
     ap.add_argument("--model", help="spaCy model (default: the one kg loads)")
     ap.add_argument("--results", type=Path, default=RESULTS)
     args = ap.parse_args()
+    args.load_start = os.getloadavg()[0]
     sizes = [int(s) for s in args.sizes.split(",") if s]
     workers = [int(w) for w in args.workers.split(",") if w]
     model = model_name(args.model)
@@ -327,7 +336,7 @@ def main() -> int:
     for n in sizes:
         corpus = make_corpus(n)
         row = Row(size=n)
-        for rep in range(args.repeat):
+        for rep in range(args.repeat if n <= args.repeat_up_to else 1):
             bare = measured([PY, "-c", BARE, model, str(corpus)])
             info = json.loads(bare.out.strip().splitlines()[-1])
             if "bare" not in row.runs or bare.wall < row.runs["bare"].wall:

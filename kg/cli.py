@@ -80,8 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code
     except KeyboardInterrupt as exc:
         signum = exc.signum if isinstance(exc, Terminated) else signal.SIGINT
-        print(f"kg {args.command}: interrupted ({signal.Signals(signum).name}); previous outputs left as they were",
-              file=sys.stderr)
+        kept = "; previous outputs left as they were" if args.command == "build" else ""
+        print(f"kg {args.command}: interrupted ({signal.Signals(signum).name}){kept}", file=sys.stderr)
         return 128 + signum
     except BrokenPipeError:
         return 0

@@ -28,20 +28,23 @@ def temp_name_prefix(path: Path) -> str:
     return f".{path.name}."
 
 
-def _stage(path: Path, data: str | bytes, sync: bool = True) -> Path:
+def _stage(path: Path, data: str | bytes, sync: bool, temps: list[Path]) -> Path:
     """``data`` in a flushed temporary file beside ``path``; removed again on any failure.
 
-    The temporary name is chosen before the file is created, so that even a signal
-    arriving between the creation and the first write leaves nothing behind.
+    The temporary file's name is added to ``temps`` before the file is created, so
+    that the caller can remove it whenever an exception (a signal: KeyboardInterrupt)
+    strikes, even between the creation and the return.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = None
     try:
         for _ in range(100):
             tmp = path.parent / f"{temp_name_prefix(path)}{secrets.token_hex(4)}{TEMP_SUFFIX}"
+            temps.append(tmp)
             try:
                 fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
             except FileExistsError:   # another writer's file: not ours to remove
+                temps.remove(tmp)
                 tmp = None
                 continue
             break
@@ -140,19 +143,19 @@ def write_outputs(files: Mapping[str | os.PathLike, str | bytes], sync: bool = T
     If anything fails while staging, no file is replaced and every temporary
     file is removed. The renames run with SIGINT/SIGTERM held back.
     """
-    staged: list[tuple[Path, Path]] = []
+    targets = [Path(path) for path in files]
+    temps: list[Path] = []
     try:
-        for path, data in files.items():
-            staged.append((_stage(Path(path), data, sync), Path(path)))
+        staged = [_stage(path, data, sync, temps) for path, data in zip(targets, files.values())]
         with signals_held():
-            for tmp, path in staged:
+            for tmp, path in zip(staged, targets):
                 os.replace(tmp, path)
     except BaseException:
-        for tmp, _ in staged:
-            _unlink(tmp)
+        for tmp in temps:
+            _unlink(tmp)     # those already renamed are gone: nothing to do
         raise
     if sync:
-        for folder in sorted({path.parent for _, path in staged}):
+        for folder in sorted({path.parent for path in targets}):
             _sync_dir(folder)
 
 
@@ -167,15 +170,17 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
             graph.serialize(destination=tmp, format="nt")
     """
     path = Path(path)
-    tmp = _stage(path, b"")
+    temps: list[Path] = []
     try:
+        tmp = _stage(path, b"", False, temps)
         yield tmp
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         with signals_held():
             os.replace(tmp, path)
     except BaseException:
-        _unlink(tmp)
+        for tmp in temps:
+            _unlink(tmp)
         raise
     _sync_dir(path.parent)
 

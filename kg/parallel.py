@@ -188,7 +188,6 @@ def ordered_results(documents: Iterable[Document], engine: Engine, cache=None, p
     batch: list[_Slot] = []
     in_flight: deque[_Task] = deque()
     per_task = max(1, per_task)
-    backlog = 4 * per_task          # articles read ahead of a pending one before waiting for it
 
     def send() -> None:
         if batch:
@@ -216,7 +215,8 @@ def ordered_results(documents: Iterable[Document], engine: Engine, cache=None, p
             if head.result is None:
                 if head.task is None:          # still in the batch being filled
                     return
-                full = len(in_flight) >= engine.slots or len(queue) > backlog
+                # Wait when every slot is busy, or when too many articles (cache hits) queue behind this one.
+                full = len(in_flight) >= engine.slots or len(queue) > (engine.slots + 2) * per_task
                 if not head.task.future.done() and not (wait and full):
                     return
                 finish(head.task)
@@ -224,14 +224,19 @@ def ordered_results(documents: Iterable[Document], engine: Engine, cache=None, p
             result, head.result = head.result, None
             yield result
 
+    read = opened = 0                   # articles read; ``read`` when the open batch got its first article
     for document in documents:
         hit = cache.get(document) if cache is not None else None
         slot = _Slot(document, hit)
         queue.append(slot)
+        read += 1
         if hit is None:
+            if not batch:
+                opened = read
             batch.append(slot)
-        if len(batch) >= per_task or (batch and len(queue) >= backlog):
-            send()                              # (a long run of cache hits waits on no half batch)
+        # A full batch goes; so does a part batch with a run of cache hits behind it (they wait on it).
+        if len(batch) >= per_task or (batch and read - opened >= 2 * per_task):
+            send()
         yield from ready(wait=True)
     send()
     while queue:

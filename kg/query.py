@@ -6,8 +6,10 @@ prefixes and the file's own predeclared, and the answer is printed as an aligned
 table or in the W3C SPARQL 1.1 result formats (CSV, TSV, JSON). CONSTRUCT and
 DESCRIBE print Turtle (or JSON-LD with ``--format json``). Updates are refused.
 
-Named queries live in ``queries/*.rq``; their parameters are single-value
-``VALUES ?name { "default" }`` clauses that ``--param name=value`` replaces.
+Named queries live in ``queries/*.rq``, each opening with a comment saying what it
+answers. Their parameters are variables bound to one string constant, by
+``BIND("default" AS ?name)`` or ``VALUES ?name { "default" }``; ``--param name=value``
+replaces the constant.
 """
 from __future__ import annotations
 
@@ -63,10 +65,6 @@ class LoadedGraph:
     path: Path
     store: ox.Store
     prefixes: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def compactor(self) -> Compactor:
-        return Compactor(self.prefixes)
 
 
 def _rdf_format(path: Path) -> ox.RdfFormat:

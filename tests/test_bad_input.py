@@ -263,6 +263,23 @@ def test_unwritable_output_is_one_line(tmp_path):
     assert blocker.read_text() == "a file where the output folder should be"
 
 
+def test_internal_error_is_one_line_and_handlers_are_restored(tmp_path, monkeypatch, capsys):
+    import signal
+
+    import kg.pipeline
+    from kg.cli import main
+
+    def boom(options):
+        raise RuntimeError("the extractor\nexploded")
+
+    monkeypatch.setattr(kg.pipeline, "build", boom)
+    before = signal.getsignal(signal.SIGTERM)
+    assert main(["build", str(ARTICLES), "--out", str(tmp_path), "--workers", "1"]) == 70
+    assert capsys.readouterr().err.splitlines() == [
+        "kg build: internal error: RuntimeError: the extractor exploded (run with -v for the traceback)"]
+    assert signal.getsignal(signal.SIGTERM) == before
+
+
 # --------------------------------------------------------------------------- kg query / kg validate
 
 GOOD_TTL = """@prefix kg: <https://w3id.org/kg-news/ontology#> .

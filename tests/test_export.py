@@ -6,7 +6,7 @@ import random
 
 import pyoxigraph
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef, compare
+from rdflib import BNode, Graph, Literal, compare
 from rdflib.namespace import RDF, RDFS, XSD
 
 from kg.export import bnode_labels, to_jsonld, to_ntriples, write_serializations

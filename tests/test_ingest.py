@@ -481,3 +481,33 @@ def test_signals_are_held_during_the_renames():
             os.kill(os.getpid(), signal.SIGINT)
             seen.append("renamed")
     assert seen == ["renamed"]
+
+
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="POSIX interval timers")
+def test_interrupted_writes_never_leave_a_temp_or_a_torn_file(tmp_path):
+    """Interrupt write_atomic at random moments, hundreds of times: the file is always one whole version."""
+    import random
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    target = tmp_path / "graph.ttl"
+    versions = [bytes([65 + i]) * 200_000 for i in range(4)]
+    target.write_bytes(versions[0])
+    rng = random.Random(7)
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    interrupted = 0
+    try:
+        for i in range(300):
+            try:
+                signal.setitimer(signal.ITIMER_REAL, rng.uniform(0, 0.002))
+                write_atomic(target, versions[i % 4], sync=i % 2 == 0)
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            except KeyboardInterrupt:
+                interrupted += 1
+            assert target.read_bytes() in versions
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert interrupted > 10
+    assert leftover_temp_files(tmp_path) == []

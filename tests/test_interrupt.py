@@ -97,7 +97,8 @@ def test_stopped_build_keeps_previous_outputs(corpus, tmp_path, signum, whole_gr
     for name, data in PREVIOUS.items():
         assert (out / name).read_bytes() == data, f"{name} changed"
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(PREVIOUS)
-    assert [str(p) for p in out.rglob("*.tmp")] == []
+    left = [str(p.relative_to(out)) for p in out.rglob("*.tmp")]
+    assert left == [], f"temporary files left behind in {out}: {left}"
     gone_by = time.monotonic() + 15
     while _alive(proc.pid) and time.monotonic() < gone_by:
         time.sleep(0.1)

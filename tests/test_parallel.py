@@ -106,6 +106,21 @@ def test_results_come_in_input_order_when_batches_finish_out_of_order(per_task):
     assert [r.tokens for r in out] == list(range(40))
 
 
+@pytest.mark.parametrize("engine_class", [ThreadEngine, LazyEngine])
+def test_batches_are_full_except_the_last(engine_class):
+    sizes = []
+
+    class Recording(engine_class):
+        def submit(self, documents):
+            sizes.append(len(documents))
+            return super().submit(documents)
+
+    engine = Recording()
+    assert len(list(ordered_results(iter(make_docs(43)), engine, per_task=8))) == 43
+    engine.close()
+    assert sizes == [8, 8, 8, 8, 8, 3]
+
+
 def test_cached_articles_are_not_sent_and_keep_their_place():
     docs = make_docs(12)
     cached = {d.doc_id: ArticleResult(document=d, tokens=-1) for d in docs if int(d.doc_id[1:]) % 3 == 0}

@@ -234,7 +234,7 @@ def test_construct_refuses_tabular_formats(graph_file, capsys, fmt):
 
 def test_other_serializations_load_by_extension(graph_file, tmp_path):
     g = Graph().parse(graph_file)
-    g.serialize(tmp_path / "g.nt", format="nt")
+    g.serialize(tmp_path / "g.nt", format="nt", encoding="utf-8")
     g.serialize(tmp_path / "g.jsonld", format="json-ld")
     for name in ("g.nt", "g.jsonld"):
         assert kgq.run(tmp_path / name, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "csv") == f"n\r\n{len(g)}\r\n"

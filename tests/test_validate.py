@@ -279,7 +279,7 @@ def test_cli_planted_violation_exits_1_and_names_it(tmp_path, capsys):
 
 def test_validate_file_reads_other_serializations(tmp_path):
     g = make_graph()
-    g.serialize(tmp_path / "g.nt", format="nt")
+    g.serialize(tmp_path / "g.nt", format="nt", encoding="utf-8")
     assert validate_file(tmp_path / "g.nt") == (True, [], len(g))
 
 

@@ -319,20 +319,44 @@ def find_policies(par: Paragraph) -> None:
             if imposer is None and not goods and not targets:
                 continue
             label = _label(anchor)
-            pid = table.new(type_, label, (ev.start, ev.end))
-            if anchor.pos_ == "VERB":
-                table.entities[pid].attrs["verbal"] = "1"
-            if imposer:
-                table.fact(pid, "imposedBy", imposer, ev)
-            for t in targets:
-                table.fact(pid, "targets", t, ev)
-            for g in goods:
-                table.fact(pid, "appliesTo", g, ev)
+            date = _first_date(par, dates)
+            # "Vietnam and South Korea have imposed duties": each imposed its own.
+            for who in [imposer, *_co_imposers(par, gov, imposer)]:
+                pid = table.new(type_, label, (ev.start, ev.end))
+                if anchor.pos_ == "VERB":
+                    table.entities[pid].attrs["verbal"] = "1"
+                if who:
+                    table.fact(pid, "imposedBy", who, ev)
+                for t in targets:
+                    if t != who:
+                        table.fact(pid, "targets", t, ev)
+                for g in goods:
+                    table.fact(pid, "appliesTo", g, ev)
+                for d in durations[:1]:
+                    table.fact(pid, "duration", d, ev)
+                if date:
+                    table.fact(pid, "date", date, ev)
+            continue
         for d in durations[:1]:
             table.fact(pid, "duration", d, ev)
         date = _first_date(par, dates)
         if date:
             table.fact(pid, "date", date, ev)
+
+
+def _co_imposers(par: Paragraph, gov, imposer) -> list[str]:
+    """Countries joined to the imposing subject by "and"."""
+    if imposer is None or gov is None:
+        return []
+    out = []
+    for c in gov.children:
+        if c.dep_ == "nsubj" and _agent_of(par, c) == imposer:
+            for t in c.subtree:
+                if t.dep_ == "conj" and t.head.i != t.i:
+                    lid = _agent_of(par, t)
+                    if lid and lid != imposer and lid not in out and par.type_of(lid) in (COUNTRY, ORGANIZATION):
+                        out.append(lid)
+    return out
 
 
 def _first_date(par: Paragraph, tokens):
