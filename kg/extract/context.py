@@ -56,6 +56,7 @@ class ArticleTable:
         self._fact_keys: set = set()
         self.country_counts: dict[str, int] = {}
         self.home_country: str | None = None     # local id of the dateline's country, if any
+        self.last_agreement: str | None = None   # the latest agreement named with its parties
 
     def add(self, type_: str, name: str, surface: str, span: tuple[int, int],
             key: str | None = None, vote: str | None = None) -> str:

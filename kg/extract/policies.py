@@ -300,11 +300,18 @@ def find_policies(par: Paragraph) -> None:
             parties = [p for p in _parties(par, anchor, gov) if par.type_of(p) in (COUNTRY, ORGANIZATION, PERSON, OFFICIAL)]
             generic = anchor.tag_ in ("NNS",) and not any(c.dep_ in ("det", "poss", "nummod") for c in anchor.children)
             need = 2 if anchor.lower_ in _WEAK_AGREEMENTS else 1
+            definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in anchor.children)
+            if not parties and definite and table.last_agreement and anchor.head.lower_ in ("under", "in", "through"):
+                # "Under the agreement, Mercosur will cut duties on wine": the article's agreement covers them.
+                if anchor.head.head.pos_ in ("VERB", "AUX"):
+                    agreements[anchor.head.head.i] = table.last_agreement
+                continue
             if generic or len(parties) < need or (len(parties) < 2 and not durations):
                 continue
             label = _label(anchor)
             pid = table.new(type_, label, (ev.start, ev.end))
             agreements[anchor.i] = pid
+            table.last_agreement = pid
             for p in parties:
                 table.fact(pid, "party", p, ev)
         else:
