@@ -46,6 +46,15 @@ def _valid(year: int, month: int, day: int) -> bool:
         return False
 
 
+def _day(month: int, day: int, year: int | None) -> Literal | None:
+    """A day of a month: a full date when the year is known, else a month-day."""
+    if year and _valid(year, month, day):
+        return Literal(f"{year:04d}-{month:02d}-{day:02d}", "date")
+    if _valid(2000, month, day):
+        return Literal(f"--{month:02d}-{day:02d}", "gMonthDay")
+    return None
+
+
 def parse_date(text: str, article_date: str | None = None) -> Literal | None:
     """A DATE expression → Literal with an xsd datatype, or None when too vague."""
     t = " ".join(text.replace("’s", "").replace("'s", "").split())
@@ -53,22 +62,10 @@ def parse_date(text: str, article_date: str | None = None) -> Literal | None:
     year = _year(article_date)
     m = re.search(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", t)
     if m:
-        month, day = MONTHS[m.group(1)], int(m.group(2))
-        y = int(m.group(3)) if m.group(3) else year
-        if y and _valid(y, month, day):
-            return Literal(f"{y:04d}-{month:02d}-{day:02d}", "date")
-        if _valid(2000, month, day):
-            return Literal(f"--{month:02d}-{day:02d}", "gMonthDay")
-        return None
+        return _day(MONTHS[m.group(1)], int(m.group(2)), int(m.group(3)) if m.group(3) else year)
     m = re.search(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\.?(?:,?\s+(\d{{4}}))?\b", t)
     if m:
-        day, month = int(m.group(1)), MONTHS[m.group(2)]
-        y = int(m.group(3)) if m.group(3) else year
-        if y and _valid(y, month, day):
-            return Literal(f"{y:04d}-{month:02d}-{day:02d}", "date")
-        if _valid(2000, month, day):
-            return Literal(f"--{month:02d}-{day:02d}", "gMonthDay")
-        return None
+        return _day(MONTHS[m.group(2)], int(m.group(1)), int(m.group(3)) if m.group(3) else year)
     m = re.search(rf"\b({_MONTH_RE})\.?(?:\s+(?:of\s+)?(\d{{4}}))?\b", t)
     if m and m.group(1) in MONTHS and (m.group(1) != "May" or m.group(2) or low.startswith(("in may", "may"))):
         month = MONTHS[m.group(1)]
