@@ -91,7 +91,7 @@ def extract_corpus(options: BuildOptions, stats: BuildStats) -> list[ArticleResu
                 continue
             for note in item.notes:
                 stats.notes.append((item.path, note))
-                log.warning("%s: %s", item.path, note)
+                log.info("%s: %s", item.path, note)  # build_cmd prints the one line
             yield item
 
     cache = _open_cache(options, stats)
