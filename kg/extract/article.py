@@ -65,11 +65,17 @@ def _dateline(par: Paragraph, table: ArticleTable) -> None:
 
 
 def extract_article(document: Document, docs: Iterable[tuple[int, object]]) -> ArticleResult:
-    """Entities and facts of one article from its parsed paragraphs ((offset, Doc) pairs)."""
+    """Entities and facts of one article from its parsed paragraphs ((offset, Doc) pairs).
+
+    ``docs`` may be a lazy stream: each body paragraph is read whole (mentions, offices,
+    policies, events) and let go before the next, so an article of any length never needs
+    all its Docs at once. The headline waits for the end, to be read with the body's names.
+    """
     table = ArticleTable(document)
     headline: list[tuple[int, object]] = []
-    body: list[Paragraph] = []
+    state: dict = {}
     tokens = 0
+    first = True
     for offset, doc in docs:
         tokens += len(doc)
         if offset == 0 and doc.text == document.title:
@@ -77,25 +83,26 @@ def extract_article(document: Document, docs: Iterable[tuple[int, object]]) -> A
             continue
         par = Paragraph(doc=doc, offset=offset, table=table, article_date=document.date)
         find_mentions(par)
-        body.append(par)
+        if first:
+            _dateline(par, table)
+            first = False
+        _read_facts(par, state)
     name_tokens = {
         tok for ent in table.entities.values() if ent.type == "Person" for form in ent.forms for tok in form.split()
     }
-    pars = body
     for offset, doc in headline:
         par = Paragraph(doc=doc, offset=offset, table=table, article_date=document.date, is_headline=True)
         find_mentions(par, name_tokens)
-        pars = [par] + body
-    if body:
-        _dateline(body[0], table)
-    state: dict = {}
-    for par in pars:
-        find_offices(par)
-        find_policies(par)
-        find_events(par, state)
+        _read_facts(par, state)
     used = {f.subject for f in table.facts} | {f.obj for f in table.facts if isinstance(f.obj, str)}
     entities = [
         e for e in table.entities.values()
         if e.local_id in used or (e.forms and e.type not in (EVENT, *POLICY_TYPES))
     ]
     return ArticleResult(document=document, entities=entities, facts=table.facts, tokens=tokens)
+
+
+def _read_facts(par: Paragraph, state: dict) -> None:
+    find_offices(par)
+    find_policies(par)
+    find_events(par, state)
