@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 
-from rdflib import BNode, Graph, Literal as RDFLiteral, URIRef
+from rdflib import Graph, Literal as RDFLiteral, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from kg.model import Corpus, Literal

@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import Iterable
 
 from kg.lexicon import lexicon
-from kg.model import (AGENT_TYPES, COMMODITY, COUNTRY, EVENT, OFFICIAL, ORGANIZATION, PERSON,
+from kg.model import (COMMODITY, COUNTRY, EVENT, OFFICIAL, ORGANIZATION, PERSON,
                       POLICY_TYPES, ArticleResult, Corpus, Literal, ResolvedEntity, ResolvedFact)
 from kg.textutil import slugify
 from kg.vocab import TYPE_PATHS

@@ -1,17 +1,14 @@
 """The whole build on the bundled articles: outputs, competency questions, determinism, strict parsing."""
 from __future__ import annotations
 
-import importlib.util
-import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pyoxigraph
 import pytest
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib import Graph
+from rdflib.namespace import RDFS, SKOS
 
 from kg.vocab import KG, ROOT
 
