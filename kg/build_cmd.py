@@ -95,7 +95,7 @@ def command(args) -> int:
         print(f"kg build: error: nothing built: 0 articles, {len(stats.skipped)} skipped; "
               f"nothing written to {args.out}", file=sys.stderr)
         return 1
-    validation = getattr(stats, "extra_validation", None)
+    validation = stats.validation
     if validation is not None:
         conforms, messages = validation
         if conforms:

@@ -26,14 +26,20 @@ _STRING_SPECIAL = re.compile(r'[\x00-\x1f\x7f"\\]')
 _IRI_SPECIAL = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
+def serializations(graph: Graph, stem: str = "graph") -> dict[str, str]:
+    """``{"<stem>.nt": ..., "<stem>.jsonld": ...}``: the other formats' text, for writing as a set."""
+    labels = bnode_labels(graph)
+    return {f"{stem}.nt": to_ntriples(graph, labels), f"{stem}.jsonld": to_jsonld(graph, labels)}
+
+
 def write_serializations(graph: Graph, out_dir: str | os.PathLike, stem: str = "graph") -> list[Path]:
     """Write ``<stem>.nt`` and ``<stem>.jsonld`` for ``graph`` into ``out_dir``; return their paths."""
     out = Path(out_dir)
-    labels = bnode_labels(graph)
-    nt_path, jsonld_path = out / f"{stem}.nt", out / f"{stem}.jsonld"
-    write_atomic(nt_path, to_ntriples(graph, labels))
-    write_atomic(jsonld_path, to_jsonld(graph, labels))
-    return [nt_path, jsonld_path]
+    paths = []
+    for name, text in serializations(graph, stem).items():
+        write_atomic(out / name, text)
+        paths.append(out / name)
+    return paths
 
 
 # ----------------------------------------------------------- blank nodes

@@ -161,3 +161,4 @@ class BuildStats:
     notes: list[tuple[str, str]] = field(default_factory=list)     # (path, what ingestion did)
     model: str = ""
     seconds: float = 0.0
+    validation: tuple[bool, list[str]] | None = None    # (conforms, messages) when validated

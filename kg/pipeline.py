@@ -132,7 +132,7 @@ def build(options: BuildOptions) -> BuildStats:
     """Run the whole build and write the outputs (atomically). Returns what it did."""
     from kg import analyze, export, render, report
     from kg.graph import build_graph, to_turtle
-    from kg.io import write_atomic
+    from kg.io import write_outputs
     from kg.resolve import resolve
 
     started = time.monotonic()
@@ -151,20 +151,19 @@ def build(options: BuildOptions) -> BuildStats:
     turtle = to_turtle(graph)
     stats.seconds = time.monotonic() - started
     outputs = {
+        "graph.ttl": turtle,
         "graph.html": render.render_html(graph, analysis),
         "report.md": report.render_report(graph, analysis, stats),
         "analysis.json": analyze.to_json(analysis),
         "graph.graphml": analyze.to_graphml(graph, analysis),
+        **export.serializations(graph),
     }
-    for name, text in outputs.items():
-        write_atomic(out / name, text)
-    export.write_serializations(graph, out)
-    write_atomic(out / "graph.ttl", turtle)
+    # All or nothing: an interrupted build never leaves a new page beside an old graph.
+    write_outputs({out / name: text for name, text in outputs.items()})
     if options.validate:
         from kg.validate import validate_graph
 
-        conforms, messages = validate_graph(graph)
-        stats.extra_validation = (conforms, messages)
+        stats.validation = validate_graph(graph)
     return stats
 
 
