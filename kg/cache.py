@@ -28,12 +28,12 @@ import json
 import logging
 import os
 import pickle
-import tempfile
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+from kg.io import write_atomic
 from kg.model import ArticleResult, Document
 
 log = logging.getLogger(__name__)
@@ -190,22 +190,13 @@ class ArticleCache:
         key = self.key(document)
         path = self._path(key)
         slim = replace(result, document=replace(result.document, text=""))
-        tmp = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{key[:12]}.", suffix=".tmp", dir=path.parent)
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump((key, slim), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-            tmp = None
+            # write_atomic records its temporary name before creating it: a signal at any
+            # moment leaves no half entry and no stray temporary file.
+            write_atomic(path, pickle.dumps((key, slim), protocol=pickle.HIGHEST_PROTOCOL), sync=False)
             self.stats.writes += 1
         except OSError as exc:
             self.stats.errors += 1
             if self.stats.errors == 1:
                 log.warning("cannot write the build cache in %s (%s); continuing without it", self.root, exc)
-        finally:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
