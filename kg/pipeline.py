@@ -43,8 +43,8 @@ class BuildOptions:
 def parse_documents(nlp, documents: Iterable[Document], batch_size: int = 64) -> Iterator[ArticleResult]:
     """Parse the paragraphs of each document in one spaCy stream; yield each article's result in order.
 
-    Documents are read lazily and each article's Docs are dropped as soon as it is
-    extracted, so memory holds one spaCy batch, not the corpus.
+    Documents are read lazily and each paragraph's Doc is let go as soon as the extractor
+    has read it, so memory holds one spaCy batch, not the corpus nor a whole long article.
     """
     pending: deque[tuple[int, Document]] = deque()
 
@@ -54,17 +54,22 @@ def parse_documents(nlp, documents: Iterable[Document], batch_size: int = 64) ->
             for offset, text in paragraphs(document):
                 yield text, (index, offset)
 
-    current, parsed = -1, []
-    for doc, (index, offset) in nlp.pipe(stream(), as_tuples=True, batch_size=batch_size):
-        if index != current:
-            while pending and pending[0][0] < index:
-                done_index, document = pending.popleft()
-                yield extract_article(document, parsed if done_index == current else [])
-            parsed, current = [], index
-        parsed.append((offset, doc))
-    while pending:          # the last article, and any without a paragraph
-        done_index, document = pending.popleft()
-        yield extract_article(document, parsed if done_index == current else [])
+    parsed = nlp.pipe(stream(), as_tuples=True, batch_size=batch_size)
+    look = next(parsed, None)
+
+    def docs_of(index: int):
+        """The article's (offset, Doc) pairs, pulled from the shared stream one at a time."""
+        nonlocal look
+        while look is not None and look[1][0] == index:
+            doc, (_, offset) = look
+            look = next(parsed, None)
+            yield offset, doc
+
+    # A document enters ``pending`` before its paragraphs enter the stream, so every
+    # parsed paragraph's article is waiting there; one without paragraphs gets no Docs.
+    while pending:
+        index, document = pending.popleft()
+        yield extract_article(document, docs_of(index))
 
 
 def extract_corpus(options: BuildOptions, stats: BuildStats) -> list[ArticleResult]:
