@@ -27,7 +27,8 @@ build of N articles (cache emptied), one article added, the rebuild timed, and
 a clean ``--no-cache`` build of the N + 1 articles whose graph.ttl must be
 byte-identical to the rebuild's.
 
-Prints a markdown report and writes it to ``bench/results/build.md``.
+Prints a markdown report and writes it to ``bench/results/build.md``, and the raw
+measurements to ``bench/results/build.json`` (``--from-json`` renders a report again).
 """
 from __future__ import annotations
 
@@ -221,14 +222,11 @@ def fmt(x: float, digits: int = 1) -> str:
 
 def report(rows: list[Row], labels: list[str], incremental: dict | None, args, model: str) -> str:
     lines = []
-    load = os.getloadavg()
     lines.append("# `kg build` benchmark")
     lines.append("")
-    commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip() or "?"
     lines.append(f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-                 f"model {model}; kg at `{commit}`; load average (1 min) at the start {args.load_start:.2f}, "
-                 f"at the end {load[0]:.2f}. "
+                 f"model {model}; kg at `{args.commit}`; load average (1 min) at the start {args.load_start:.2f}, "
+                 f"at the end {args.load_end:.2f}. "
                  f"Best of {args.repeat} interleaved runs for sizes up to {args.repeat_up_to}, one run above. "
                  f"Corpora: `make_corpus.py --seed 7`.")
     lines.append("")
@@ -267,19 +265,15 @@ def report(rows: list[Row], labels: list[str], incremental: dict | None, args, m
                                   else "–" for l in labels) + " |")
     lines.append("")
     if len(rows) > 1:
-        lines.append("Growth from the smallest to each size (time ratio ÷ size ratio; 1.00 = linear):")
+        lines.append("Growth: CPU milliseconds per article (constant = linear growth) and peak memory:")
         lines.append("")
-        lines.append("| articles | size × | bare | " + " | ".join(labels) + " | memory (" + labels[0] + ") × |")
-        lines.append("|---|---|---|" + "---|" * len(labels) + "---|")
-        base = rows[0]
-        for row in rows[1:]:
-            k = row.size / base.size
-            cells = [str(row.size), fmt(k, 1), f"{row.runs['bare'].wall / base.runs['bare'].wall / k:.2f}"]
-            for l in labels:
-                cells.append(f"{row.runs[l].wall / base.runs[l].wall / k:.2f}" if l in row.runs and l in base.runs
-                             else "–")
-            l0 = labels[0]
-            cells.append(fmt(row.runs[l0].peak_tree_mb / base.runs[l0].peak_tree_mb, 2) if l0 in row.runs else "–")
+        lines.append("| articles | bare ms/article | " + " | ".join(f"{l} ms/article" for l in labels)
+                     + " | " + " | ".join(f"{l} MB" for l in labels) + " |")
+        lines.append("|---|---|" + "---|" * (2 * len(labels)))
+        for row in rows:
+            cells = [str(row.size), fmt(1000 * row.runs["bare"].cpu / row.size, 0)]
+            cells += [fmt(1000 * row.runs[l].cpu / row.size, 0) if l in row.runs else "–" for l in labels]
+            cells += [fmt(row.runs[l].peak_tree_mb, 0) if l in row.runs else "–" for l in labels]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     staged = [r for r in rows if r.stages]
@@ -294,6 +288,13 @@ def report(rows: list[Row], labels: list[str], incremental: dict | None, args, m
         lines.append("|---|" + "---|" * len(staged))
         for n in names:
             lines.append(f"| {n} | " + " | ".join(fmt(r.stages.get(n, float('nan')), 2) for r in staged) + " |")
+        lines.append("")
+        for a, b in zip(staged, staged[1:]):
+            k = b.size / a.size
+            growth = [f"{n} ×{b.stages[n] / a.stages[n] / k:.1f}" for n in names
+                      if n in a.stages and n in b.stages and a.stages[n] > 0.05 and n != "process wall"]
+            lines.append(f"- Per-article cost at {b.size} articles over that at {a.size} (×1.0 = linear): "
+                         + ", ".join(growth) + ".")
         lines.append("")
     if incremental:
         i = incremental
@@ -325,8 +326,24 @@ def main() -> int:
     ap.add_argument("--no-incremental", action="store_true")
     ap.add_argument("--model", help="spaCy model (default: the one kg loads)")
     ap.add_argument("--results", type=Path, default=RESULTS)
+    ap.add_argument("--from-json", type=Path, metavar="FILE",
+                    help="only render the report from the measurements a previous run saved (results .json)")
     args = ap.parse_args()
     args.load_start = os.getloadavg()[0]
+    args.commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True,
+                                 text=True).stdout.strip() or "?"
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text(encoding="utf-8"))
+        rows = [Row(size=r["size"], tokens=r["tokens"], bare=r["bare"], stages=r["stages"],
+                    runs={k: Run(**v) for k, v in r["runs"].items()}) for r in saved["rows"]]
+        args.load_start = saved.get("load_start", float("nan"))
+        args.commit = saved.get("commit", "?")
+        args.load_end = saved.get("load_end", float("nan"))
+        args.repeat, args.repeat_up_to = saved.get("repeat", args.repeat), saved.get("repeat_up_to", args.repeat_up_to)
+        text = report(rows, saved["labels"], saved.get("incremental"), args, saved["model"])
+        print(text)
+        args.results.write_text(text + "\n", encoding="utf-8")
+        return 0
     sizes = [int(s) for s in args.sizes.split(",") if s]
     workers = [int(w) for w in args.workers.split(",") if w]
     model = model_name(args.model)
@@ -362,6 +379,7 @@ def main() -> int:
                     - s.get("model load", 0)
                 s["process wall"] = run.wall
         rows.append(row)
+        args.load_end = os.getloadavg()[0]
         print(report(rows, labels, None, args, model), file=sys.stderr, flush=True)
     incremental = None
     if not args.no_incremental and args.incremental:
@@ -384,10 +402,18 @@ def main() -> int:
         incremental = {"size": n, "workers": w, "clean": clean.wall, "rebuild": rebuild.wall,
                        "clean_plus": clean_plus.wall, "identical": rebuilt == (clean_out / "graph.ttl").read_bytes(),
                        "bytes": len(rebuilt)}
+    args.load_end = os.getloadavg()[0]
     text = report(rows, labels, incremental, args, model)
     print(text)
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(text + "\n", encoding="utf-8")
+    raw = {"model": model, "labels": labels, "load_start": args.load_start, "load_end": args.load_end,
+           "commit": args.commit,
+           "repeat": args.repeat,
+           "repeat_up_to": args.repeat_up_to, "incremental": incremental,
+           "rows": [{"size": r.size, "tokens": r.tokens, "bare": r.bare, "stages": r.stages,
+                     "runs": {k: {**vars(v), "out": "", "err": ""} for k, v in r.runs.items()}} for r in rows]}
+    args.results.with_suffix(".json").write_text(json.dumps(raw, indent=1) + "\n", encoding="utf-8")
     return 0
 
 

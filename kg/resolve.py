@@ -112,15 +112,21 @@ def _join_by_key(ents, uf) -> None:
 
 
 def _join_people(ents, uf) -> None:
+    """People by name, with indexes keyed by name: linear in the number of mentions."""
     lex = lexicon()
-    person_votes = Counter()
-    for e in ents.values():
-        if e.type in _PERSONS or e.type == ORGANIZATION:
-            person_votes[_norm(e.name)] += e.votes.get(PERSON, 0) + e.votes.get(OFFICIAL, 0)
-    full: dict[str, list] = defaultdict(list)     # full name -> gids
-    for gid, e in sorted(ents.items()):
-        if e.type in _PERSONS and len(_norm(e.name).split()) >= 2:
-            full[_norm(e.name)].append(gid)
+    names = {gid: _norm(e.name) for gid, e in ents.items()}
+    ordered = sorted(ents)
+    full: dict[str, list] = defaultdict(list)        # full name -> gids
+    full_docs: dict[str, set] = defaultdict(set)     # full name -> articles it appears in
+    single: dict[str, str] = {}                      # one-word person name -> its first gid
+    for gid in ordered:
+        e, name = ents[gid], names[gid]
+        if e.type in _PERSONS:
+            if len(name.split()) >= 2:
+                full[name].append(gid)
+                full_docs[name].add(gid[0])
+            else:
+                single.setdefault(name, gid)
     for members in full.values():
         for m in members[1:]:
             uf.union(members[0], m)
@@ -130,8 +136,8 @@ def _join_people(ents, uf) -> None:
         words = name.split()
         last[words[-1]].add(name)
         first[words[0]].add(name)
-    for gid, e in sorted(ents.items()):
-        name = _norm(e.name)
+    for gid in ordered:
+        e, name = ents[gid], names[gid]
         if e.type == ORGANIZATION:
             if set(name.lower().split()) & lex.org_heads or len(name.split()) > 3 or name.isupper():
                 continue
@@ -143,24 +149,17 @@ def _join_people(ents, uf) -> None:
             continue
         if len(name.split()) != 1:
             continue
-        same_doc = lambda names: {n for n in names if any(g[0] == gid[0] for g in full[n])}
         for pool in (last.get(name, set()), first.get(name, set())):
-            choice = same_doc(pool) or pool
+            choice = {n for n in pool if gid[0] in full_docs[n]} or pool
             if len(choice) == 1:
                 uf.union(full[next(iter(choice))][0], gid)
                 break
         else:
-            if e.type == ORGANIZATION:
-                # A one-word "organization" that is a person elsewhere: join that person.
-                for other, oe in sorted(ents.items()):
-                    if oe.type in _PERSONS and _norm(oe.name) == name:
-                        uf.union(other, gid)
-                        break
-            else:
-                for other, oe in sorted(ents.items()):
-                    if oe.type in _PERSONS and _norm(oe.name) == name and other != gid:
-                        uf.union(other, gid)
-                        break
+            # A one-word name seen elsewhere as a person (an "organization" the NER got wrong
+            # included) joins that person.
+            other = single.get(name)
+            if other is not None and other != gid:
+                uf.union(other, gid)
 
 
 def _join_organizations(ents, uf) -> None:
