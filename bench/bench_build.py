@@ -352,16 +352,23 @@ def main() -> int:
     ap.add_argument("--no-incremental", action="store_true")
     ap.add_argument("--model", help="spaCy model (default: the one kg loads)")
     ap.add_argument("--results", type=Path, default=RESULTS)
-    ap.add_argument("--from-json", type=Path, metavar="FILE",
-                    help="only render the report from the measurements a previous run saved (results .json)")
+    ap.add_argument("--from-json", type=Path, nargs="+", metavar="FILE",
+                    help="only render the report from the measurements earlier runs saved (their .json), merged")
     args = ap.parse_args()
     args.load_start = os.getloadavg()[0]
     args.commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True,
                                  text=True).stdout.strip() or "?"
     if args.from_json:
-        saved = json.loads(args.from_json.read_text(encoding="utf-8"))
+        parts = [json.loads(f.read_text(encoding="utf-8")) for f in args.from_json]
+        saved = dict(parts[0])
+        by_size = {}
+        for part in parts:
+            by_size.update({r["size"]: r for r in part["rows"]})
+            saved["incremental"] = part.get("incremental") or saved.get("incremental")
+        saved["load_start"] = max(p.get("load_start", 0.0) for p in parts)
+        saved["load_end"] = max(p.get("load_end", 0.0) for p in parts)
         rows = [Row(size=r["size"], tokens=r["tokens"], bare=r["bare"], stages=r["stages"],
-                    runs={k: Run(**v) for k, v in r["runs"].items()}) for r in saved["rows"]]
+                    runs={k: Run(**v) for k, v in r["runs"].items()}) for _, r in sorted(by_size.items())]
         args.load_start = saved.get("load_start", float("nan"))
         args.commit = saved.get("commit", "?")
         args.load_end = saved.get("load_end", float("nan"))
