@@ -19,6 +19,8 @@ rounded to six places before they leave this module.
 from __future__ import annotations
 
 import json
+import math
+import random
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -55,25 +57,41 @@ def _text(value) -> str:
 
 # ---------------------------------------------------------------- reading the graph
 
+def _index(graph) -> dict:
+    """``{subject: {predicate: {object: None}}}`` of an rdflib graph or a TripleGraph."""
+    if hasattr(graph, "subject_index"):
+        return graph.subject_index()
+    index: dict = {}
+    for s, p, o in graph:
+        index.setdefault(s, {}).setdefault(p, {})[o] = None
+    return index
+
+
+def _first(by_p: dict, p):
+    objs = by_p.get(p)
+    return next(iter(objs)) if objs else None
+
+
 def entities(graph: Graph) -> dict[str, dict]:
     """Instance entities: ``{iri: {"label", "type", "aliases", "titles", "docs"}}``, sorted by IRI."""
-    types: dict[str, set[str]] = {}
-    for subj, cls in graph.subject_objects(RDF.type):
-        if not isinstance(subj, URIRef) or not str(subj).startswith(INSTANCE_NS):
-            continue
-        if not str(cls).startswith(KG_NS) or cls == KG.Document:
-            continue
-        types.setdefault(str(subj), set()).add(local_name(str(cls)))
+    rdf_type, label_p, alt_p, title_p, doc_p = RDF.type, RDFS.label, SKOS.altLabel, KG.title, KG.mentionedIn
+    document = KG.Document
     out: dict[str, dict] = {}
-    for iri in sorted(types):
-        node = URIRef(iri)
-        labels = sorted(_text(o) for o in graph.objects(node, RDFS.label))
+    found = []
+    for subj, by_p in _index(graph).items():
+        if not isinstance(subj, URIRef) or not subj.startswith(INSTANCE_NS):
+            continue
+        kinds = {local_name(str(c)) for c in by_p.get(rdf_type, ()) if c.startswith(KG_NS) and c != document}
+        if kinds:
+            found.append((str(subj), kinds, by_p))
+    for iri, kinds, by_p in sorted(found, key=lambda t: t[0]):
+        labels = sorted(_text(o) for o in by_p.get(label_p, ()))
         out[iri] = {
             "label": labels[0] if labels else local_name(iri),
-            "type": _most_specific(types[iri]),
-            "aliases": sorted({_text(o) for o in graph.objects(node, SKOS.altLabel)} - set(labels[:1])),
-            "titles": sorted(_text(o) for o in graph.objects(node, KG.title)),
-            "docs": sorted(str(o) for o in graph.objects(node, KG.mentionedIn)),
+            "type": _most_specific(kinds),
+            "aliases": sorted({_text(o) for o in by_p.get(alt_p, ())} - set(labels[:1])),
+            "titles": sorted(_text(o) for o in by_p.get(title_p, ())),
+            "docs": sorted(str(o) for o in by_p.get(doc_p, ())),
         }
     return out
 
@@ -87,10 +105,12 @@ def _most_specific(types: set[str]) -> str:
 
 def documents(graph: Graph) -> dict[str, dict]:
     """Source articles: ``{iri: {"id", "title"}}`` (id is dcterms:identifier)."""
+    index = _index(graph)
     out = {}
     for doc in sorted(set(graph.subjects(RDF.type, KG.Document)), key=str):
-        ident = graph.value(doc, DCTERMS.identifier)
-        title = graph.value(doc, DCTERMS.title)
+        by_p = index.get(doc, {})
+        ident = _first(by_p, DCTERMS.identifier)
+        title = _first(by_p, DCTERMS.title)
         out[str(doc)] = {"id": _text(ident) or local_name(str(doc)), "title": _text(title)}
     return out
 
@@ -110,17 +130,21 @@ def evidence(graph: Graph) -> dict[tuple[str, str, str], list[Evidence]]:
     The object is the IRI of an entity or the lexical form of a literal.
     Evidence lists are sorted (article, offset, sentence) and free of duplicates.
     """
+    index = _index(graph)
+    subj_p, pred_p, obj_p, start_p = RDF.subject, RDF.predicate, RDF.object, KG.startOffset
+    source_p, sentence_p = KG.source, KG.sentence
     out: dict[tuple[str, str, str], set[Evidence]] = {}
     for st in graph.subjects(RDF.type, RDF.Statement):
-        s, p, o = (graph.value(st, prop) for prop in (RDF.subject, RDF.predicate, RDF.object))
+        by_p = index.get(st, {})
+        s, p, o = _first(by_p, subj_p), _first(by_p, pred_p), _first(by_p, obj_p)
         if s is None or p is None or o is None:
             continue
-        start = graph.value(st, KG.startOffset)
+        start = _first(by_p, start_p)
         try:
             start_i = int(start) if start is not None else -1
         except (TypeError, ValueError):
             start_i = -1
-        ev = Evidence(_text(graph.value(st, KG.source)), start_i, _text(graph.value(st, KG.sentence)))
+        ev = Evidence(_text(_first(by_p, source_p)), start_i, _text(_first(by_p, sentence_p)))
         out.setdefault((str(s), str(p), str(o)), set()).add(ev)
     return {key: sorted(evs) for key, evs in out.items()}
 
@@ -140,12 +164,15 @@ def entity_graph(graph: Graph, support: dict | None = None) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     for iri, attrs in ents.items():
         g.add_node(iri, **attrs)
+    index = _index(graph)
     facts = []
-    for s, p, o in graph.triples((None, None, None)):
-        if not str(p).startswith(KG_NS) or p in NOT_RELATIONS:
-            continue
-        if str(s) in ents and str(o) in ents and isinstance(o, URIRef):
-            facts.append((str(s), str(p), str(o)))
+    for s in ents:
+        for p, objs in index.get(URIRef(s), {}).items():
+            if not p.startswith(KG_NS) or p in NOT_RELATIONS:
+                continue
+            for o in objs:
+                if isinstance(o, URIRef) and str(o) in ents:
+                    facts.append((s, str(p), str(o)))
     for s, p, o in sorted(facts):
         n = len(support.get((s, p, o), ()))
         g.add_edge(s, o, key=local_name(p), property=local_name(p), weight=max(1, n))
@@ -187,27 +214,100 @@ def strength(g: nx.Graph) -> dict:
 def pagerank(g: nx.Graph, alpha: float = 0.85) -> dict:
     """Weighted PageRank on the undirected graph; values sum to 1.
 
-    Uses networkx's pure-Python power iteration (no SciPy needed) with a tight
-    tolerance so that the six decimals kept are stable.
+    networkx's SciPy power iteration, with a tight tolerance so that the six
+    decimals kept are stable.
     """
     h = undirected(g)
     if len(h) == 0:
         return {}
-    try:
-        from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python as run
-    except ImportError:  # pragma: no cover - a future networkx
-        run = nx.pagerank
-    return dict(run(h, alpha=alpha, weight="weight", tol=1e-12, max_iter=1000))
+    return dict(nx.pagerank(h, alpha=alpha, weight="weight", tol=1e-12, max_iter=1000))
 
 
 def betweenness(g: nx.Graph, sample: int | None = None) -> dict:
     """Normalized betweenness centrality over hop counts (weights are support, not distance).
 
     ``sample`` pivots (seeded) approximate it on large graphs; ``None`` is exact.
+    The values are networkx's ``betweenness_centrality(h, k=sample, seed=SEED)``
+    (same pivots, same scaling; tested equal), computed by :func:`brandes`,
+    which runs Brandes' algorithm for a block of sources at once with SciPy
+    sparse products instead of one Python breadth-first search per source.
     """
     h = undirected(g)
+    nodes = list(h)
     k = sample if sample is not None and sample < len(h) else None
-    return dict(nx.betweenness_centrality(h, k=k, normalized=True, seed=SEED if k else None))
+    sources = nodes if k is None else random.Random(SEED).sample(nodes, k)
+    raw = brandes(h, sources)
+    return _rescaled(raw, len(nodes), None if k is None else set(sources))
+
+
+BRANDES_BLOCK = 256     # sources per block: memory is about 6 x nodes x block x 8 bytes
+
+
+def brandes(h: nx.Graph, sources: list) -> dict:
+    """Unnormalized betweenness of every node of the simple undirected ``h`` from ``sources``.
+
+    Level-synchronous Brandes: for a block of sources, path counts advance one
+    breadth-first level per sparse product, and dependencies flow back level by
+    level the same way.
+    """
+    import numpy as np
+    from scipy import sparse
+
+    nodes = list(h)
+    n = len(nodes)
+    total = np.zeros(n)
+    if n == 0 or not sources:
+        return dict.fromkeys(nodes, 0.0)
+    index = {v: i for i, v in enumerate(nodes)}
+    rows, cols = [], []
+    for u, v in h.edges():
+        if u != v:
+            rows += (index[u], index[v])
+            cols += (index[v], index[u])
+    adj = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    adj.sum_duplicates()
+    adj.data[:] = 1.0
+    picked = [index[s] for s in sources]
+    for start in range(0, len(picked), BRANDES_BLOCK):
+        block = np.array(picked[start:start + BRANDES_BLOCK])
+        width = len(block)
+        column = np.arange(width)
+        level = np.full((n, width), -1, dtype=np.int32)
+        sigma = np.zeros((n, width))
+        level[block, column] = 0
+        sigma[block, column] = 1.0
+        frontier = sigma.copy()
+        depth = 0
+        while True:
+            reach = adj @ frontier
+            new = (reach > 0) & (level < 0)
+            if not new.any():
+                break
+            depth += 1
+            level[new] = depth
+            frontier = np.where(new, reach, 0.0)
+            sigma += frontier
+        delta = np.zeros((n, width))
+        safe_sigma = np.where(sigma > 0, sigma, 1.0)
+        for d in range(depth, 0, -1):
+            coeff = np.where(level == d, (1.0 + delta) / safe_sigma, 0.0)
+            delta += np.where(level == d - 1, sigma * (adj @ coeff), 0.0)
+        delta[block, column] = 0.0
+        total += delta.sum(axis=1)
+    return {v: float(total[i]) for i, v in enumerate(nodes)}
+
+
+def _rescaled(raw: dict, n: int, sampled: set | None) -> dict:
+    """networkx's normalization for undirected betweenness without endpoints (``_rescale``)."""
+    if n - 1 < 2:
+        return raw
+    if sampled is None:
+        scale = 1 / ((n - 1) * (n - 2))
+        return {v: x * scale for v, x in raw.items()}
+    k = len(sampled)
+    source_scale = 1 / ((k - 1) * (n - 2)) if k > 1 else math.nan
+    other_scale = 1 / (k * (n - 2))
+    return {v: x * (source_scale if v in sampled else other_scale) for v, x in raw.items()}
 
 
 def _numbered(groups, h: nx.Graph) -> dict:
@@ -224,11 +324,15 @@ def components(g: nx.Graph) -> dict:
 
 
 def communities(g: nx.Graph) -> dict:
-    """Community of each node by greedy modularity (weighted), numbered by size (1 = largest)."""
+    """Community of each node by Louvain modularity optimisation (weighted, seeded), numbered by size (1 = largest).
+
+    Louvain runs in about linear time in the number of links; greedy agglomeration,
+    used before, grew much faster (2.7 s against 0.1 s on 2,000 entities).
+    """
     h = undirected(g)
     if h.number_of_edges() == 0:
         return _numbered(({n} for n in h), h)
-    return _numbered(nx.community.greedy_modularity_communities(h, weight="weight"), h)
+    return _numbered(nx.community.louvain_communities(h, weight="weight", seed=SEED), h)
 
 
 def modularity(g: nx.Graph, community: dict) -> float:
@@ -260,6 +364,9 @@ class Analysis:
     links: int = 0                      # distinct linked pairs
     betweenness_sample: int | None = None   # pivots used, None when exact
     neighbours: dict[str, list[str]] = field(default_factory=dict)   # linked entities, by PageRank
+    # What the analysis read, kept for the page, the report and GraphML (not compared).
+    fact_graph: nx.MultiDiGraph | None = field(default=None, repr=False, compare=False)
+    support: dict | None = field(default=None, repr=False, compare=False)
 
     def ranked(self, metric: str, n: int | None = None) -> list[str]:
         """Entity IRIs by a metric, highest first (ties by label, then IRI)."""
@@ -277,7 +384,8 @@ class Analysis:
 
 def analyze(graph: Graph | nx.Graph) -> Analysis:
     """Run every metric over the entity graph of ``graph`` (an rdflib graph or its entity graph)."""
-    g = graph if isinstance(graph, nx.Graph) else entity_graph(graph)
+    support = None if isinstance(graph, nx.Graph) else evidence(graph)
+    g = graph if isinstance(graph, nx.Graph) else entity_graph(graph, support)
     h = undirected(g)
     sample = BETWEENNESS_SAMPLE if len(h) > EXACT_BETWEENNESS_MAX else None
     comm = communities(h)
@@ -297,6 +405,8 @@ def analyze(graph: Graph | nx.Graph) -> Analysis:
         links=h.number_of_edges(),
         betweenness_sample=sample,
         neighbours={n: sorted(h[n], key=lambda m: (-rank[m], label[m], str(m))) for n in h},
+        fact_graph=g,
+        support=support,
     )
 
 
@@ -362,7 +472,10 @@ def to_graphml(graph: Graph | nx.Graph, analysis: Analysis) -> str:
     Node attributes: label, type, pagerank, degree, betweenness, community,
     component; edge attributes: property, weight.
     """
-    g = graph if isinstance(graph, nx.Graph) else entity_graph(graph)
+    if isinstance(graph, nx.Graph):
+        g = graph
+    else:
+        g = analysis.fact_graph if analysis.fact_graph is not None else entity_graph(graph)
     out = nx.MultiDiGraph()
     for n in sorted(g.nodes):
         e = analysis.entities.get(n, g.nodes[n])

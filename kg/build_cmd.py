@@ -70,6 +70,7 @@ def add_parser(sub) -> None:
 
 def command(args) -> int:
     from kg.cli import UserError
+    from kg.forked import ForkedError
     from kg.nlp import ModelError
     from kg.parallel import EngineError
     from kg.pipeline import BuildOptions, build
@@ -84,7 +85,7 @@ def command(args) -> int:
     )
     try:
         stats = build(options)
-    except (ModelError, EngineError) as exc:
+    except (ModelError, EngineError, ForkedError) as exc:
         raise UserError(str(exc)) from None
     for path, note in stats.notes:
         print(f"kg build: {path}: {note}", file=sys.stderr)

@@ -38,10 +38,10 @@ from kg.model import ArticleResult, Document
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"     # 2: keyed by the raw bytes; ingestion is skipped for hits
 DEFAULT_DIR_NAME = ".kg-cache"
 _PACKAGE_DIR = Path(__file__).resolve().parent
-_CODE_FILES = ("nlp.py", "lexicon.py", "model.py", "textutil.py")
+_CODE_FILES = ("nlp.py", "lexicon.py", "model.py", "textutil.py", "ingest.py")
 
 
 def default_cache_dir(out_dir: str | os.PathLike) -> Path:
@@ -153,33 +153,60 @@ class ArticleCache:
         self.context = context
         self.folder = self.root / context[:16]
         self.stats = CacheStats()
+        self._reused: dict[str, ArticleResult] = {}
 
     def key(self, document: Document) -> str:
+        return self.raw_key(document.sha256, document.doc_id)
+
+    def raw_key(self, sha256: str, doc_id: str) -> str:
+        """The entry's key: the file's bytes and name in this build's context.
+
+        Ingestion (decoding, markup, headline, date) is a function of the bytes, the
+        ``--date`` option and kg's code and data, all of which are in the context, so
+        an article's entry can be found before it is ingested (:meth:`reuse`).
+        """
         h = hashlib.sha256()
-        for part in (self.context, document.sha256, document.doc_id,
-                     hashlib.sha256(document.text.encode("utf-8", "surrogatepass")).hexdigest(),
-                     document.title or "", document.date or ""):
+        for part in (self.context, sha256, doc_id):
             h.update(part.encode("utf-8", "surrogatepass") + b"\0")
         return h.hexdigest()
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.pkl"
 
-    def get(self, document: Document) -> ArticleResult | None:
-        """The cached result for this article (carrying this ``document``), or None."""
-        key = self.key(document)
+    def _load(self, key: str) -> ArticleResult | None:
         path = self._path(key)
         try:
             with open(path, "rb") as fh:
                 stored_key, result = pickle.load(fh)
         except FileNotFoundError:
-            self.stats.misses += 1
             return None
         except Exception as exc:  # a damaged or foreign entry is a miss, never a failure
             log.info("cache entry %s unreadable (%s); extracting again", path, exc)
-            self.stats.misses += 1
             return None
         if stored_key != key or not isinstance(result, ArticleResult):
+            return None
+        return result
+
+    def reuse(self, path: str, sha256: str) -> Document | None:
+        """The cached Document (without its text) of the file ``path`` with these bytes, or None.
+
+        Ingestion calls this before decoding a file; :meth:`get` then returns the
+        entry's result for that Document without reading it again.
+        """
+        key = self.raw_key(sha256, Path(path).stem)
+        result = self._load(key)
+        if result is None:
+            return None
+        self._reused[key] = result
+        return replace(result.document, path=str(path))
+
+    def get(self, document: Document) -> ArticleResult | None:
+        """The cached result for this article (carrying this ``document``), or None."""
+        key = self.key(document)
+        result = self._reused.pop(key, None)
+        if result is None:
+            result = self._load(key)
+        if result is None:
             self.stats.misses += 1
             return None
         self.stats.hits += 1

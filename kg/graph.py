@@ -1,4 +1,4 @@
-"""The only module that writes instance triples: Corpus → rdflib Graph.
+"""The only module that writes instance triples: Corpus → :class:`~kg.triples.TripleGraph`.
 
 The graph is self-contained: the ontology (ontology/kg.ttl) is loaded into it
 first, then documents, entities, facts, and one ``rdf:Statement`` per piece
@@ -15,7 +15,8 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from kg.model import Corpus, Literal
 from kg.textutil import slugify
-from kg.vocab import ID, KG, KG_NS, INSTANCE_NS, ONTOLOGY_FILE
+from kg.triples import TripleGraph, serialize
+from kg.vocab import ID, KG, KG_NS, INSTANCE_NS, ONTOLOGY_FILE, TYPE_PATHS
 
 PREFIXES = {
     "kg": KG_NS,
@@ -29,6 +30,9 @@ PREFIXES = {
     "prov": "http://www.w3.org/ns/prov#",
     "schema": "https://schema.org/",
     "foaf": "http://xmlns.com/foaf/0.1/",
+    # One prefix per instance path, so that Turtle and SPARQL write ``person:donald-trump``
+    # (a "/" cannot stand unescaped in a prefixed name: ``id:person\/donald-trump``).
+    **{path: f"{INSTANCE_NS}{path}/" for path in sorted({*TYPE_PATHS.values(), "statement"})},
 }
 
 
@@ -39,11 +43,8 @@ def ontology_triples() -> tuple:
     return tuple(g)
 
 
-def new_graph() -> Graph:
-    g = Graph(bind_namespaces="none")
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns, override=True, replace=True)
-    return g
+def new_graph() -> TripleGraph:
+    return TripleGraph(PREFIXES)
 
 
 def doc_iri(doc_id: str) -> URIRef:
@@ -61,50 +62,71 @@ def literal(obj: Literal) -> RDFLiteral:
     return RDFLiteral(obj.value)
 
 
-def build_graph(corpus: Corpus, with_ontology: bool = True) -> Graph:
+def build_graph(corpus: Corpus, with_ontology: bool = True) -> TripleGraph:
     g = new_graph()
     if with_ontology:
-        for triple in ontology_triples():
-            g.add(triple)
+        g.update(ontology_triples())
+    add = g.add
+    a, label, alt_label, mentioned = RDF.type, RDFS.label, SKOS.altLabel, KG.mentionedIn
     docs = {}
     for d in corpus.documents:
         iri = doc_iri(d.doc_id)
         docs[d.doc_id] = iri
-        g.add((iri, RDF.type, KG.Document))
-        g.add((iri, DCTERMS.identifier, RDFLiteral(d.doc_id)))
+        add((iri, a, KG.Document))
+        add((iri, DCTERMS.identifier, RDFLiteral(d.doc_id)))
         if d.title:
-            g.add((iri, DCTERMS.title, RDFLiteral(d.title)))
+            add((iri, DCTERMS.title, RDFLiteral(d.title)))
         if d.date and not d.date.startswith("--"):
-            g.add((iri, DCTERMS.date, RDFLiteral(d.date, datatype=XSD.date)))
+            add((iri, DCTERMS.date, RDFLiteral(d.date, datatype=XSD.date)))
+    iris = {uid: entity_iri(uid) for uid in corpus.entities}
     for uid, e in corpus.entities.items():
-        iri = entity_iri(uid)
-        g.add((iri, RDF.type, KG[e.type]))
-        g.add((iri, RDFS.label, RDFLiteral(e.label)))
+        iri = iris[uid]
+        add((iri, a, KG[e.type]))
+        add((iri, label, RDFLiteral(e.label)))
         for alt in sorted(e.alt_labels):
-            g.add((iri, SKOS.altLabel, RDFLiteral(alt)))
+            add((iri, alt_label, RDFLiteral(alt)))
         for d in sorted(e.docs):
             if d in docs:
-                g.add((iri, KG.mentionedIn, docs[d]))
+                add((iri, mentioned, docs[d]))
+    statement, subject, predicate, object_ = RDF.Statement, RDF.subject, RDF.predicate, RDF.object
+    sentence, source, start_p, end_p = KG.sentence, KG.source, KG.startOffset, KG.endOffset
+    integer = XSD.integer
+    predicates: dict[str, URIRef] = {}
+    offsets: dict[int, RDFLiteral] = {}       # the same offsets recur across articles
+
+    def offset(value: int) -> RDFLiteral:
+        lit = offsets.get(value)
+        if lit is None:
+            lit = offsets[value] = RDFLiteral(value, datatype=integer)
+        return lit
+
     for f in corpus.facts:
-        s = entity_iri(f.subject)
-        p = KG[f.predicate]
-        o = literal(f.obj) if isinstance(f.obj, Literal) else entity_iri(f.obj)
-        g.add((s, p, o))
+        s = iris.get(f.subject) or entity_iri(f.subject)
+        p = predicates.get(f.predicate)
+        if p is None:
+            p = predicates[f.predicate] = KG[f.predicate]
+        if isinstance(f.obj, Literal):
+            o = literal(f.obj)
+            o_text = o.n3()
+        else:
+            o = iris.get(f.obj) or entity_iri(f.obj)
+            o_text = f"<{o}>"
+        add((s, p, o))
         ev = f.evidence
-        digest = hashlib.sha1(f"{s}|{p}|{o.n3()}|{ev.doc_id}|{ev.start}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
-        st = ID[f"statement/{digest}"]
-        g.add((st, RDF.type, RDF.Statement))
-        g.add((st, RDF.subject, s))
-        g.add((st, RDF.predicate, p))
-        g.add((st, RDF.object, o))
-        g.add((st, KG.sentence, RDFLiteral(ev.sentence)))
+        digest = hashlib.sha1(f"{s}|{p}|{o_text}|{ev.doc_id}|{ev.start}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        st = URIRef(f"{INSTANCE_NS}statement/{digest}")
+        add((st, a, statement))
+        add((st, subject, s))
+        add((st, predicate, p))
+        add((st, object_, o))
+        add((st, sentence, RDFLiteral(ev.sentence)))
         if ev.doc_id in docs:
-            g.add((st, KG.source, docs[ev.doc_id]))
-        g.add((st, KG.startOffset, RDFLiteral(ev.start, datatype=XSD.integer)))
-        g.add((st, KG.endOffset, RDFLiteral(ev.end, datatype=XSD.integer)))
+            add((st, source, docs[ev.doc_id]))
+        add((st, start_p, offset(ev.start)))
+        add((st, end_p, offset(ev.end)))
     return g
 
 
-def to_turtle(g: Graph) -> str:
-    """Deterministic Turtle (rdflib's serializer sorts subjects and predicates)."""
-    return g.serialize(format="turtle")
+def to_turtle(g: TripleGraph | Graph) -> str:
+    """Deterministic Turtle, written by Oxigraph: subjects, predicates and objects sorted."""
+    return serialize(g, "turtle", PREFIXES)

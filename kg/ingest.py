@@ -22,7 +22,7 @@ import stat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from kg.model import Document
 from kg.textutil import (MONTHS, clean_line, html_to_text, iter_lines, looks_english, markdown_lines,
@@ -162,10 +162,13 @@ def decode(raw: bytes) -> tuple[str, list[str]]:
     return _not_binary(text), notes
 
 
+_BINARY_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
 def _not_binary(text: str) -> str:
     """``text``, unless its start is full of control characters (binary data that happened to decode)."""
     sample = text[:8192]
-    controls = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\n\r\t\f") or 0x7f <= ord(ch) < 0xa0)
+    controls = len(_BINARY_CONTROLS.findall(sample))
     if controls > max(8, len(sample) // 50):
         raise ValueError("binary file (control bytes), not text")
     return text
@@ -299,13 +302,14 @@ def make_document(path: Path, raw: bytes, date: str | None = None) -> Document |
     return _document_from_bytes(Path(path), [raw], date)
 
 
-def _document_from_bytes(path: Path, box: list[bytes], date: str | None) -> Document | Skip:
+def _document_from_bytes(path: Path, box: list[bytes], date: str | None,
+                         sha: str | None = None) -> Document | Skip:
     """As make_document; the bytes come in a list that is emptied, so they can be freed once decoded."""
     name = str(path)
     raw = box.pop()
     if not raw or raw.isspace():
         return Skip(name, "empty file")
-    sha = hashlib.sha256(raw).hexdigest()
+    sha = sha or hashlib.sha256(raw).hexdigest()
     try:
         text, notes = decode(raw)
     except ValueError as exc:
@@ -358,8 +362,14 @@ def too_large(size: int, max_bytes: int) -> str:
     return f"too large: {size:,} bytes, over the --max-bytes limit of {max_bytes:,}"
 
 
-def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, date: str | None = None) -> Document | Skip:
-    """Read one file; never raises for a bad file (a missing, unreadable, special or oversized one)."""
+def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, date: str | None = None,
+                  reuse: Callable[[str, str], Document | None] | None = None) -> Document | Skip:
+    """Read one file; never raises for a bad file (a missing, unreadable, special or oversized one).
+
+    ``reuse(path, sha256)`` may return the Document an earlier build made of these
+    bytes (the build cache's :meth:`~kg.cache.ArticleCache.reuse`): it is returned
+    as it is and the file is not decoded again.
+    """
     path = Path(path)
     name = str(path)
     try:
@@ -383,17 +393,23 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, date: str | No
         os.close(fd)
     if len(raw) > max_bytes:
         return Skip(name, too_large(len(raw), max_bytes))
+    sha = hashlib.sha256(raw).hexdigest()
+    if reuse is not None and raw and not raw.isspace():
+        known = reuse(name, sha)
+        if known is not None:
+            return known
     box = [raw]
     del raw
-    return _document_from_bytes(path, box, date)
+    return _document_from_bytes(path, box, date, sha)
 
 
 def iter_documents(files: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES,
-                   date: str | None = None) -> Iterator[Document | Skip]:
-    """Documents one at a time (the corpus is never held whole)."""
+                   date: str | None = None,
+                   reuse: Callable[[str, str], Document | None] | None = None) -> Iterator[Document | Skip]:
+    """Documents one at a time (the corpus is never held whole); see read_document for ``reuse``."""
     ids: dict[str, str] = {}
     for path in files:
-        item = read_document(path, max_bytes, date)
+        item = read_document(path, max_bytes, date, reuse)
         if isinstance(item, Document):
             if item.doc_id in ids:
                 yield Skip(item.path, f"same file name as {ids[item.doc_id]}; identifiers must be unique")

@@ -87,8 +87,11 @@ def extract_corpus(options: BuildOptions, stats: BuildStats) -> list[ArticleResu
     stats.skipped.extend((s.path, s.reason) for s in skips)
     bar = Progress(total=len(files), enabled=wanted(options.quiet) and len(files) > 1)
 
+    cache = _open_cache(options, stats)
+
     def documents():
-        for item in iter_documents(files, options.max_bytes, options.date):
+        reuse = cache.reuse if cache is not None else None
+        for item in iter_documents(files, options.max_bytes, options.date, reuse):
             if isinstance(item, Skip):
                 stats.skipped.append((item.path, item.reason))
                 log.info("skipped %s: %s", item.path, item.reason)  # build_cmd prints the one line
@@ -99,7 +102,6 @@ def extract_corpus(options: BuildOptions, stats: BuildStats) -> list[ArticleResu
                 log.info("%s: %s", item.path, note)  # build_cmd prints the one line
             yield item
 
-    cache = _open_cache(options, stats)
     engine = make_engine(options.workers, options.model, options.batch_size, options.dask)
     per_task = articles_per_task(len(files), getattr(engine, "slots", 1),
                                  upper=32 if options.workers <= 1 and not options.dask else 8)
@@ -134,42 +136,90 @@ def _open_cache(options: BuildOptions, stats: BuildStats):
 
 
 def build(options: BuildOptions) -> BuildStats:
-    """Run the whole build and write the outputs (atomically). Returns what it did."""
-    from kg import analyze, export, render, report
-    from kg.graph import build_graph, to_turtle
+    """Run the whole build and write the outputs (atomically). Returns what it did.
+
+    After extraction, with more than one worker, the serializations and the SHACL
+    validation run in a forked child (kg.forked) while this process draws the
+    page and writes the report: the two halves take about as long.
+    """
+    from kg import analyze, forked, render, report
+    from kg.graph import build_graph
     from kg.io import write_outputs
     from kg.resolve import resolve
 
     started = time.monotonic()
     stats = BuildStats()
+    clock = _Clock(started)
     results = extract_corpus(options, stats)
+    clock.lap("read, parse and extract")
     if not results:
         stats.seconds = time.monotonic() - started
         return stats
     corpus = resolve(results)
+    clock.lap("resolve")
     graph = build_graph(corpus)
     stats.articles = _article_stats(results, corpus)
+    clock.lap("graph")
     analysis = analyze.analyze(graph)
     analyze.add_to_graph(graph, analysis)
+    clock.lap("analysis")
     out = Path(options.out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    turtle = to_turtle(graph)
-    stats.seconds = time.monotonic() - started
-    outputs = {
-        "graph.ttl": turtle,
-        "graph.html": render.render_html(graph, analysis),
-        "report.md": report.render_report(graph, analysis, stats),
-        "analysis.json": analyze.to_json(analysis),
-        "graph.graphml": analyze.to_graphml(graph, analysis),
-        **export.serializations(graph),
-    }
+    job = forked.start(lambda: _files_and_validation(graph, options), use_fork=options.workers > 1)
+    try:
+        outputs = {
+            "graph.html": render.render_html(graph, analysis),
+            "report.md": report.render_report(graph, analysis, stats),
+            "analysis.json": analyze.to_json(analysis),
+            "graph.graphml": analyze.to_graphml(graph, analysis),
+        }
+        clock.lap("page, report, analysis.json, GraphML")
+        texts, validation = job.result()
+        clock.lap("Turtle, N-Triples, JSON-LD, validation" + (" (waited for)" if job.forked else ""))
+    finally:
+        job.cancel()
+    outputs.update(texts)
     # All or nothing: an interrupted build never leaves a new page beside an old graph.
-    write_outputs({out / name: text for name, text in outputs.items()})
+    write_outputs({out / name: outputs[name] for name in OUTPUT_FILES if name in outputs})
+    clock.lap("write")
+    if validation is not None:
+        stats.validation = validation
+    stats.seconds = time.monotonic() - started
+    return stats
+
+
+def _files_and_validation(graph, options: BuildOptions) -> tuple[dict[str, str], tuple | None]:
+    """The RDF files (Turtle, N-Triples, JSON-LD) and, with validation on, its result."""
+    from kg import export
+
+    texts = export.serializations(graph, turtle=True)
+    validation = None
     if options.validate:
         from kg.validate import validate_graph
 
-        stats.validation = validate_graph(graph)
-    return stats
+        validation = validate_graph(graph, cache_path=_validation_cache(options))
+    return texts, validation
+
+
+def _validation_cache(options: BuildOptions) -> Path | None:
+    """Where validation results are kept between builds (beside the article cache), or None."""
+    if not options.cache:
+        return None
+    from kg.cache import default_cache_dir
+
+    return Path(options.cache_dir or default_cache_dir(options.out_dir)) / "validation.json"
+
+
+class _Clock:
+    """Logs the seconds each stage took (``kg -v build`` shows them)."""
+
+    def __init__(self, started: float):
+        self.last = started
+
+    def lap(self, stage: str) -> None:
+        now = time.monotonic()
+        log.info("%s: %.2fs", stage, now - self.last)
+        self.last = now
 
 
 def _article_stats(results: list[ArticleResult], corpus) -> list[ArticleStats]:

@@ -255,8 +255,8 @@ def _short(label: str, limit: int) -> str:
 def page_data(graph: Graph, analysis: an.Analysis) -> dict:
     """Everything the page script needs, as plain JSON-able data (via pyvis for the drawing)."""
     style = load_style()
-    support = an.evidence(graph)
-    g = an.entity_graph(graph, support)
+    support = analysis.support if analysis.support is not None else an.evidence(graph)
+    g = analysis.fact_graph if analysis.fact_graph is not None else an.entity_graph(graph, support)
     docs = an.documents(graph)
     props = property_labels(graph)
     iris = sorted(g.nodes)

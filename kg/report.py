@@ -193,7 +193,7 @@ def _communities(analysis: an.Analysis, name: dict) -> list[str]:
     largest = max((len(m) for m in comps.values()), default=0)
     out += [
         "Communities are groups of entities more densely linked to each other than to the rest "
-        "(greedy modularity maximization on the support-weighted graph). They are numbered by size. "
+        "(Louvain modularity optimisation on the support-weighted graph, seeded). They are numbered by size. "
         f"Modularity is {_num(analysis.modularity, 3)} (above about 0.3 the split is clear-cut).",
         "",
         f"The graph has {_plural(len(comps), 'connected component')}; the largest holds "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 import unicodedata
 from html.parser import HTMLParser
 from typing import Iterable, Iterator
@@ -111,6 +112,7 @@ _FUNCTION_WORDS = {
 }
 _WORD_SETS = {lang: frozenset(words.split()) for lang, words in _FUNCTION_WORDS.items()}
 _WORD = re.compile(r"[^\W\d_]+")
+_NON_LATIN = re.compile("[^\x00-\u024f]")
 LANGUAGE_SAMPLE = 20000
 
 
@@ -122,14 +124,16 @@ def guess_language(text: str) -> str:
     """
     sample = text[:LANGUAGE_SAMPLE]
     letters = _WORD.findall(sample)
-    n_letters = sum(len(w) for w in letters)
+    joined = "".join(letters)
+    n_letters = len(joined)
     if not n_letters:
         return "unknown"
-    latin = sum(1 for w in letters for ch in w if ch < "\u0250")
+    latin = n_letters - len(_NON_LATIN.findall(joined))
     if latin < 0.6 * n_letters:
         return "non-latin"
     words = [w.lower() for w in letters]
-    scores = {lang: sum(w in s for w in words) for lang, s in _WORD_SETS.items()}
+    counts = Counter(words)
+    scores = {lang: sum(counts[w] for w in s if w in counts) for lang, s in _WORD_SETS.items()}
     best = max(scores, key=lambda lang: (scores[lang], lang == "en"))
     if len(words) < 8:
         # A headline-sized text: foreign only with two of its function words and no English one.

@@ -7,14 +7,19 @@ graphs. Each violation becomes one line in plain words::
 
     Scott Bessent: kg:officialOf must point to a Country or an Organization, found the string "United States"
 
-``validate_graph(graph)`` is what ``kg build`` calls on the graph it wrote.
+``validate_graph(graph)`` is what ``kg build`` calls on the graph it wrote. With
+``cache_path`` it validates incrementally (see :mod:`kg.validate_cache`): only the nodes
+whose footprint changed since the last run go through pySHACL again, and the answer
+is the same as a full validation's.
 """
 from __future__ import annotations
 
 import logging
 import os
+import time
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
@@ -55,26 +60,115 @@ def load_ontology() -> Graph:
 
 # --------------------------------------------------------------- validating
 
-def validate_graph(graph: Graph, shapes: Graph | None = None) -> tuple[bool, list[str]]:
-    """Validate ``graph`` (left unchanged); return whether it conforms and one line per violation."""
-    import pyshacl
+class Result(NamedTuple):
+    """One validation result, as pySHACL reports it (rdflib terms)."""
 
+    focus: object
+    path: object
+    value: object
+    component: object
+    message: str | None
+    severity: object
+    source: object = None  # the shape (node or property shape) that reported it
+
+
+#: What the last ``validate_graph`` call did: ``mode`` ("full" or "incremental"),
+#: ``reason`` (why a cached run validated in full), and for incremental runs ``nodes``
+#: (nodes some shape may target), ``revalidated`` / ``reused`` (nodes that did / did not
+#: go through pySHACL again), ``revalidated_nodes`` (a set), ``footprints`` and
+#: ``revalidated_footprints`` (per node and shape), ``cache_written``, and timings.
+last_run_stats: dict = {}
+
+
+def validate_graph(graph, shapes: Graph | None = None, cache_path: str | os.PathLike | None = None,
+                   stats: dict | None = None) -> tuple[bool, list[str]]:
+    """Validate ``graph`` (left unchanged); return whether it conforms and one line per violation.
+
+    ``graph`` is an rdflib ``Graph`` or a :class:`kg.triples.TripleGraph`. With
+    ``cache_path``, the results for each (node, shape) are kept in that JSON file and
+    reused while the node's footprint does not change; the answer is identical to a
+    full validation. Shapes outside the node-local subset, or a cache that cannot be
+    used, mean a full validation. ``stats`` (a dict), if given, is filled like
+    :data:`last_run_stats`.
+    """
+    started = time.perf_counter()
     shapes = load_shapes() if shapes is None else shapes
+    run: dict = {"mode": "full", "reason": None}
+    records = None
+    if cache_path is not None:
+        from kg.validate_cache import validate_incremental
+
+        records = validate_incremental(graph, shapes, cache_path, run)
+    if records is None:
+        t = time.perf_counter()
+        conforms, records = _validate_full(graph, shapes)
+        run["mode"] = "full"
+        run["pyshacl_seconds"] = time.perf_counter() - t
+    else:
+        conforms = not records  # allow_warnings=False: any result at all fails the graph
+    t = time.perf_counter()
+    messages = describe_records(records, graph)
+    run["describe_seconds"] = time.perf_counter() - t
+    run["seconds"] = time.perf_counter() - started
+    last_run_stats.clear()
+    last_run_stats.update(run)
+    if stats is not None:
+        stats.update(run)
+    return bool(conforms), messages
+
+
+def _has_ontology(graph, ontology: Graph) -> bool:
+    return all(t in graph for t in ontology.triples((None, RDFS.subClassOf, None)))
+
+
+def _as_rdflib(graph) -> tuple[Graph, bool]:
+    """An rdflib graph pySHACL can read, and whether it is a copy of our own (safe to change)."""
+    if isinstance(graph, Graph):
+        return graph, False
+    return graph.to_rdflib(), True
+
+
+def _validate_full(graph, shapes: Graph) -> tuple[bool, list[Result]]:
     ontology = load_ontology()
     # The graphs kg writes hold the ontology already: mixing it in again would only
     # make pySHACL copy the data graph.
-    has_ontology = all(t in graph for t in ontology.triples((None, RDFS.subClassOf, None)))
+    has_ontology = _has_ontology(graph, ontology)
+    data, owned = _as_rdflib(graph)
+    return run_pyshacl(data, shapes, ont_graph=None if has_ontology else ontology, inplace=owned)
+
+
+def run_pyshacl(data: Graph, shapes: Graph, ont_graph: Graph | None = None,
+                inplace: bool = False) -> tuple[bool, list[Result]]:
+    """pySHACL with kg's options (no inference, no SHACL-AF); ``inplace`` only for a graph of our own."""
+    import pyshacl
+
     conforms, results, _ = pyshacl.validate(
-        graph,
+        data,
         shacl_graph=shapes,
-        ont_graph=None if has_ontology else ontology,
+        ont_graph=ont_graph,
         inference="none",
         advanced=False,
         allow_warnings=False,
-        inplace=False,
+        inplace=inplace,
     )
-    messages = describe_results(results, graph)
-    return bool(conforms), messages
+    return bool(conforms), result_records(results)
+
+
+def result_records(results: Graph) -> list[Result]:
+    """The sh:ValidationResult nodes of a pySHACL results graph as :class:`Result` records."""
+    out = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
+        out.append(Result(
+            focus=results.value(result, SH.focusNode),
+            path=results.value(result, SH.resultPath),
+            value=results.value(result, SH.value),
+            component=results.value(result, SH.sourceConstraintComponent),
+            message=messages[0] if messages else None,
+            severity=results.value(result, SH.resultSeverity),
+            source=results.value(result, SH.sourceShape),
+        ))
+    return out
 
 
 def validate_file(path: str | os.PathLike, shapes_path: str | os.PathLike | None = None) -> tuple[bool, list[str], int]:
@@ -170,16 +264,18 @@ class _Describer:
         return str(value)
 
 
-def describe_results(results: Graph, data: Graph) -> list[str]:
-    """One plain line per validation result, sorted and without duplicates."""
+def describe_results(results: Graph, data) -> list[str]:
+    """One plain line per validation result of a pySHACL results graph, sorted and without duplicates."""
+    return describe_records(result_records(results), data)
+
+
+def describe_records(records, data) -> list[str]:
+    """One plain line per :class:`Result`, sorted and without duplicates; ``data`` is the full graph."""
     describer = _Describer(data)
     lines = set()
-    for result in results.subjects(RDF.type, SH.ValidationResult):
-        focus = results.value(result, SH.focusNode)
-        path = results.value(result, SH.resultPath)
-        value = results.value(result, SH.value)
-        component = results.value(result, SH.sourceConstraintComponent)
-        message = results.value(result, SH.resultMessage)
+    for record in records:
+        focus, path, value, component = record.focus, record.path, record.value, record.component
+        message = record.message
         message = str(message) if message is not None else _default_message(component, path, describer)
         if component in _COUNT_COMPONENTS and isinstance(path, URIRef):
             found = [describer.value(v) if not isinstance(v, URIRef) else describer.node(v)

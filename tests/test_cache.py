@@ -50,18 +50,49 @@ def test_put_then_get_gives_an_equal_result_carrying_the_current_document(tmp_pa
 
 
 @pytest.mark.parametrize("change", [
-    {"text": "Japan restricts germanium exports."},
     {"doc_id": "a02"},
     {"sha256": "cd" * 32},
-    {"date": "2025-01-03"},
-    {"title": "A headline"},
 ])
 def test_any_change_to_the_article_misses(tmp_path, change):
+    # The key is the file's bytes (their SHA-256) and name: what ingestion makes of
+    # them (text, headline, date) follows from them, the --date option and kg's code,
+    # which are all in the context.
     c = ArticleCache(tmp_path, "ctx" * 8)
     doc = document()
     c.put(doc, result_for(doc))
     assert c.get(replace(doc, **change)) is None
     assert c.get(doc) is not None
+
+
+def test_reuse_finds_an_entry_before_ingestion(tmp_path):
+    c = ArticleCache(tmp_path, "ctx" * 8)
+    doc = document()
+    c.put(doc, result_for(doc))
+    again = ArticleCache(tmp_path, "ctx" * 8)
+    assert again.reuse(f"elsewhere/{doc.doc_id}.txt", "cd" * 32) is None       # other bytes
+    assert again.reuse(f"elsewhere/other-name.txt", doc.sha256) is None         # other name
+    known = again.reuse(f"elsewhere/{doc.doc_id}.txt", doc.sha256)
+    assert known is not None and known.text == "" and known.path == f"elsewhere/{doc.doc_id}.txt"
+    assert (known.title, known.date, known.notes) == (doc.title, doc.date, doc.notes)
+    hit = again.get(known)
+    assert hit is not None and hit.document is known and hit.facts == result_for(doc).facts
+    assert (again.stats.hits, again.stats.misses) == (1, 0)
+
+
+def test_ingestion_skips_decoding_for_a_cached_file(tmp_path, monkeypatch):
+    from kg import ingest
+
+    article = tmp_path / "a01.txt"
+    article.write_text("Japan restricts germanium exports.\n\nTokyo said on Monday it would curb exports.\n")
+    (first,) = ingest.iter_documents([article])
+    c = ArticleCache(tmp_path / "cache", "ctx" * 8)
+    c.put(first, result_for(first))
+    monkeypatch.setattr(ingest, "decode", lambda raw: pytest.fail("decoded a cached file"))
+    (again,) = ingest.iter_documents([article], reuse=c.reuse)
+    assert again.text == "" and again.title == first.title and again.sha256 == first.sha256
+    article.write_text("Korea restricts gallium exports.\n")           # changed bytes: ingested anew
+    with pytest.raises(pytest.fail.Exception):
+        list(ingest.iter_documents([article], reuse=c.reuse))
 
 
 def test_another_context_misses(tmp_path):

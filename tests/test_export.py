@@ -88,17 +88,18 @@ def test_jsonld_round_trips():
     assert len(store) == len(g)
 
 
-def test_jsonld_uses_a_context_of_the_prefixes_it_needs():
-    doc = json.loads(to_jsonld(make_graph()))
-    assert set(doc) == {"@context", "@graph"}
-    assert doc["@context"]["kg"] == "https://w3id.org/kg-news/ontology#"
-    assert "schema" in doc["@context"]  # the ontology's alignments use it
-    assert all(ns.endswith(("/", "#")) for ns in doc["@context"].values())
-    trump = next(n for n in doc["@graph"] if n["@id"] == str(TRUMP))
-    assert trump["@type"] == ["kg:Official"]
-    assert trump["kg:leaderOf"] == [{"@id": str(US)}]
-    assert trump["kg:pageRank"] == [{"@type": "xsd:decimal", "@value": "0.120000"}]
-    ids = [n["@id"] for n in doc["@graph"]]
+def test_jsonld_is_expanded_one_node_per_subject():
+    text = to_jsonld(make_graph())
+    doc = json.loads(text)
+    assert isinstance(doc, list)
+    trump = [n for n in doc if n["@id"] == str(TRUMP)]
+    assert len(trump) == 1  # one node object per subject
+    trump = trump[0]
+    assert trump[str(RDF.type)] == [{"@id": str(KG.Official)}]
+    assert trump[str(KG.leaderOf)] == [{"@id": str(US)}]
+    assert trump[str(KG.pageRank)] == [{"@type": str(XSD.decimal), "@value": "0.120000"}]
+    assert len(text.splitlines()) == len(doc)  # a line per node object
+    ids = [n["@id"] for n in doc if not n["@id"].startswith("_:")]
     assert ids == sorted(ids)
 
 
@@ -132,7 +133,7 @@ def test_write_serializations(tmp_path):
 def test_empty_graph():
     g = Graph(bind_namespaces="none")
     assert to_ntriples(g) == ""
-    assert json.loads(to_jsonld(g)) == {"@context": {}, "@graph": []}
+    assert json.loads(to_jsonld(g)) == []
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,374 @@
+"""The in-memory graph a build works on: rdflib terms in plain dict indexes.
+
+rdflib's ``Graph`` keeps every triple in three indexes plus per-context
+bookkeeping, which costs about 20 µs a triple to add and as much to look up; a
+build of 1,000 articles holds some 180,000 triples and spent more time in that
+bookkeeping than in its own work. :class:`TripleGraph` keeps the same rdflib
+terms (``URIRef``, ``Literal``, ``BNode``) in two dicts (subject → predicate →
+objects, predicate → object → subjects) and offers the part of rdflib's graph
+API that kg uses (``add``, ``remove``, ``triples``, ``objects``, ``subjects``,
+``value``, ``subject_objects``, ``predicate_objects``, ``namespaces``,
+``in``, ``len``, iteration), so the analysis, the page and the report read it
+exactly as they read an rdflib graph loaded from a file.
+
+Writing it goes through Oxigraph (``pyoxigraph.serialize``), in an order fixed
+by the content: the same triples give the same bytes.
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import Iterable, Iterator
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+Triple = tuple
+_XSD_STRING = XSD.string
+
+
+class TripleGraph:
+    """A set of RDF triples (rdflib terms) with subject and predicate indexes."""
+
+    def __init__(self, prefixes: dict[str, str] | None = None):
+        self._spo: dict = {}     # s -> p -> {o: None}   (dicts keep insertion order)
+        self._pos: dict = {}     # p -> o -> {s: None}
+        self._len = 0
+        self.prefixes: dict[str, str] = dict(prefixes or {})
+
+    # ------------------------------------------------------------ changing
+
+    def add(self, triple: Triple) -> "TripleGraph":
+        s, p, o = triple
+        objs = self._spo.setdefault(s, {}).setdefault(p, {})
+        if o not in objs:
+            objs[o] = None
+            self._pos.setdefault(p, {}).setdefault(o, {})[s] = None
+            self._len += 1
+        return self
+
+    def update(self, triples: Iterable[Triple]) -> "TripleGraph":
+        for t in triples:
+            self.add(t)
+        return self
+
+    def remove(self, pattern: Triple) -> "TripleGraph":
+        """Remove every triple matching ``pattern`` (None is a wildcard)."""
+        for s, p, o in list(self.triples(pattern)):
+            by_p = self._spo[s]
+            del by_p[p][o]
+            if not by_p[p]:
+                del by_p[p]
+                if not by_p:
+                    del self._spo[s]
+            by_o = self._pos[p]
+            del by_o[o][s]
+            if not by_o[o]:
+                del by_o[o]
+                if not by_o:
+                    del self._pos[p]
+            self._len -= 1
+        return self
+
+    def bind(self, prefix: str, namespace, **_ignored) -> None:
+        self.prefixes[prefix] = str(namespace)
+
+    # ------------------------------------------------------------ reading
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __iter__(self) -> Iterator[Triple]:
+        for s, by_p in self._spo.items():
+            for p, objs in by_p.items():
+                for o in objs:
+                    yield s, p, o
+
+    def __contains__(self, triple: Triple) -> bool:
+        return any(True for _ in self.triples(triple))
+
+    def triples(self, pattern: Triple) -> Iterator[Triple]:
+        s, p, o = pattern
+        if s is not None:
+            by_p = self._spo.get(s)
+            if not by_p:
+                return
+            for pp in ([p] if p is not None else list(by_p)):
+                objs = by_p.get(pp)
+                if not objs:
+                    continue
+                if o is not None:
+                    if o in objs:
+                        yield s, pp, o
+                else:
+                    for oo in list(objs):
+                        yield s, pp, oo
+        elif p is not None:
+            by_o = self._pos.get(p)
+            if not by_o:
+                return
+            if o is not None:
+                for ss in list(by_o.get(o, ())):
+                    yield ss, p, o
+            else:
+                for oo, subjects in list(by_o.items()):
+                    for ss in list(subjects):
+                        yield ss, p, oo
+        elif o is not None:
+            for pp, by_o in list(self._pos.items()):
+                for ss in list(by_o.get(o, ())):
+                    yield ss, pp, o
+        else:
+            yield from list(self)
+
+    def objects(self, subject=None, predicate=None, unique: bool = False) -> Iterator:
+        if subject is not None and predicate is not None:
+            yield from list(self._spo.get(subject, {}).get(predicate, ()))
+            return
+        seen = set()
+        for _, _, o in self.triples((subject, predicate, None)):
+            if unique:
+                if o in seen:
+                    continue
+                seen.add(o)
+            yield o
+
+    def subjects(self, predicate=None, object=None, unique: bool = False) -> Iterator:
+        if predicate is not None and object is not None:
+            yield from list(self._pos.get(predicate, {}).get(object, ()))
+            return
+        seen = set()
+        for s, _, _ in self.triples((None, predicate, object)):
+            if unique:
+                if s in seen:
+                    continue
+                seen.add(s)
+            yield s
+
+    def subject_objects(self, predicate=None, unique: bool = False) -> Iterator[tuple]:
+        for s, _, o in self.triples((None, predicate, None)):
+            yield s, o
+
+    def predicate_objects(self, subject=None, unique: bool = False) -> Iterator[tuple]:
+        for _, p, o in self.triples((subject, None, None)):
+            yield p, o
+
+    def value(self, subject=None, predicate=RDF.value, object=None, default=None, any: bool = True):
+        """One object (or subject, when ``subject`` is None) of the pattern, else ``default``."""
+        if subject is not None and predicate is not None and object is None:
+            objs = self._spo.get(subject, {}).get(predicate)
+            return next(iter(objs)) if objs else default
+        if object is not None and predicate is not None and subject is None:
+            subs = self._pos.get(predicate, {}).get(object)
+            return next(iter(subs)) if subs else default
+        for s, p, o in self.triples((subject, predicate, object)):
+            return s if subject is None else (p if predicate is None else o)
+        return default
+
+    def namespaces(self) -> Iterator[tuple[str, URIRef]]:
+        for prefix, ns in self.prefixes.items():
+            yield prefix, URIRef(ns)
+
+    def subject_index(self) -> dict:
+        """``{subject: {predicate: {object: None}}}``: the index itself, read-only by convention."""
+        return self._spo
+
+    # ------------------------------------------------------------ converting
+
+    def to_rdflib(self) -> Graph:
+        g = Graph(bind_namespaces="none")
+        for prefix, ns in self.prefixes.items():
+            g.bind(prefix, ns, override=True, replace=True)
+        g.addN((s, p, o, g) for s, p, o in self)
+        return g
+
+    @classmethod
+    def from_rdflib(cls, graph: Graph) -> "TripleGraph":
+        out = cls({p: str(ns) for p, ns in graph.namespaces() if p})
+        out.update(graph)
+        return out
+
+
+# ---------------------------------------------------------------- writing
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _plain(term) -> str:
+    """A text form of an IRI or literal for hashing and sorting (N-Triples-like)."""
+    if isinstance(term, Literal):
+        return f'"{term}"@{term.language}' if term.language else f'"{term}"^^{term.datatype or XSD.string}'
+    return f"<{term}>"
+
+
+def bnode_labels(triples: Iterable[Triple], rounds: int = 8) -> dict[BNode, str]:
+    """A label for each blank node that depends only on the graph's content.
+
+    Each blank node starts with a hash of its edges to IRIs and literals; each round
+    mixes in its neighbours' hashes until the partition stops changing. Blank nodes
+    still alike at the end are interchangeable, so any numbering among them gives
+    the same text.
+    """
+    fixed: dict[BNode, list[str]] = {}
+    linked: dict[BNode, list[tuple[str, BNode]]] = {}
+    for s, p, o in triples:
+        if isinstance(s, BNode):
+            if isinstance(o, BNode):
+                linked.setdefault(s, []).append((f"out {p}", o))
+            else:
+                fixed.setdefault(s, []).append(f"out {p} {_plain(o)}")
+        if isinstance(o, BNode):
+            if isinstance(s, BNode):
+                linked.setdefault(o, []).append((f"in {p}", s))
+            else:
+                fixed.setdefault(o, []).append(f"in {p} {_plain(s)}")
+    nodes = sorted(set(fixed) | set(linked), key=str)
+    base = {b: sorted(fixed.get(b, ())) for b in nodes}
+    colour = {b: "" for b in nodes}
+    classes = 0
+    for _ in range(rounds):
+        colour = {b: _digest(colour[b], *base[b],
+                             *sorted(f"{d} _:{colour[n]}" for d, n in linked.get(b, ())))
+                  for b in nodes}
+        count = len(set(colour.values()))
+        if count == classes:
+            break
+        classes = count
+    labels: dict[BNode, str] = {}
+    seen: dict[str, int] = {}
+    for b in sorted(nodes, key=lambda n: colour[n]):
+        short = colour[b][:16]
+        n = seen.get(short, 0)
+        seen[short] = n + 1
+        labels[b] = f"b{short}" if n == 0 else f"b{short}x{n}"
+    return labels
+
+
+class OxigraphWriter:
+    """Converts rdflib terms to pyoxigraph terms (IRIs memoized) and serializes in a fixed order."""
+
+    def __init__(self, labels: dict[BNode, str]):
+        import pyoxigraph as ox
+
+        self.ox = ox
+        self.labels = labels
+        self._iris: dict = {}
+        self._datatypes: dict = {}
+
+    def term(self, t):
+        kind = type(t)
+        if kind is URIRef or isinstance(t, URIRef):
+            node = self._iris.get(t)
+            if node is None:
+                node = self._iris[t] = self.ox.NamedNode(str(t))
+            return node
+        if kind is Literal or isinstance(t, Literal):
+            if t.language:
+                return self.ox.Literal(str(t), language=t.language)
+            datatype = t.datatype
+            if datatype is not None and datatype != _XSD_STRING:
+                dt = self._datatypes.get(datatype)
+                if dt is None:
+                    dt = self._datatypes[datatype] = self.ox.NamedNode(str(datatype))
+                return self.ox.Literal(str(t), datatype=dt)
+            return self.ox.Literal(str(t))
+        if isinstance(t, BNode):
+            return self.ox.BlankNode(self.labels.get(t) or _digest(str(t))[:16])
+        raise TypeError(f"cannot write {t!r} as RDF")
+
+    def triples(self, graph: "TripleGraph | Graph") -> list:
+        """The graph's triples as pyoxigraph Triples, subjects in :func:`subject_order`."""
+        make, term = self.ox.Triple, self.term
+        index = graph.subject_index() if isinstance(graph, TripleGraph) else _index(graph)
+        labels = self.labels
+        out = []
+        append = out.append
+        for s in sorted(index, key=lambda n: subject_order(n, labels)):
+            s_ox = term(s)
+            by_p = index[s]
+            for p in (sorted(by_p, key=predicate_order) if len(by_p) > 1 else by_p):
+                p_ox = term(p)
+                objs = by_p[p]
+                for o in (sorted(objs, key=object_order) if len(objs) > 1 else objs):
+                    append(make(s_ox, p_ox, term(o)))
+        return out
+
+
+def _index(graph) -> dict:
+    index: dict = {}
+    for s, p, o in graph:
+        index.setdefault(s, {}).setdefault(p, {})[o] = None
+    return index
+
+
+def subject_order(node, labels: dict) -> tuple:
+    """Named subjects by IRI, then blank nodes by their content label."""
+    if isinstance(node, BNode):
+        return (1, labels.get(node, str(node)))
+    return (0, str(node))
+
+
+_FIRST_PREDICATES = {str(RDF.type): 0}
+
+
+def predicate_order(p) -> tuple:
+    return (_FIRST_PREDICATES.get(str(p), 1), str(p))
+
+
+def object_order(o) -> tuple:
+    if isinstance(o, Literal):
+        return (1, str(o.datatype or ""), o.language or "", str(o))
+    return (0 if isinstance(o, URIRef) else 2, "", "", str(o))
+
+
+def serialize(graph: "TripleGraph | Graph", fmt: str, prefixes: dict[str, str] | None = None) -> str:
+    """``graph`` as ``turtle`` or ``nt`` text, byte-identical for the same triples."""
+    return serialize_many(graph, (fmt,), prefixes)[fmt]
+
+
+def _sorted_prefix_header(text: str, prefixes: dict[str, str]) -> str:
+    """Oxigraph's Turtle with its ``@prefix`` lines replaced by ours, sorted by name, and a blank line."""
+    body = text
+    while body.startswith("@prefix "):
+        body = body[body.index("\n") + 1:]
+    header = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in sorted(prefixes.items()))
+    return header + "\n" + body
+
+
+def serialize_many(graph: "TripleGraph | Graph", formats=("turtle", "nt"),
+                   prefixes: dict[str, str] | None = None) -> dict[str, str]:
+    """``{format: text}`` for ``turtle``, ``nt`` and/or ``jsonld``; the triples are converted once.
+
+    Turtle groups each subject's triples (subjects, predicates and objects sorted);
+    N-Triples lines are sorted, so two files diff line by line; JSON-LD is
+    Oxigraph's expanded form (full IRIs, one node object per subject, same order).
+    """
+    import pyoxigraph as ox
+
+    if isinstance(graph, TripleGraph):
+        index = graph.subject_index()
+        special = [(s, p, o) for s, by_p in index.items() for p, objs in by_p.items() for o in objs
+                   if isinstance(s, BNode) or isinstance(o, BNode)]
+    else:
+        special = [t for t in graph if isinstance(t[0], BNode) or isinstance(t[2], BNode)]
+    triples = OxigraphWriter(bnode_labels(special)).triples(graph)
+    out = {}
+    for fmt in formats:
+        if fmt == "turtle":
+            used = prefixes if prefixes is not None else dict(getattr(graph, "prefixes", None) or
+                                                               {p: str(n) for p, n in graph.namespaces() if p})
+            text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used).decode("utf-8")
+            out[fmt] = _sorted_prefix_header(text, used)
+        elif fmt == "jsonld":
+            text = ox.serialize(triples, format=ox.RdfFormat.JSON_LD).decode("utf-8")
+            # A line per node object: ']},{"@id":' only occurs between node objects (each
+            # ends with its last property's array; a quote inside a JSON string is
+            # escaped), and whitespace there is insignificant.
+            out[fmt] = text.replace(']},{"@id":', ']},\n{"@id":') + "\n"
+        elif fmt == "nt":
+            lines = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines()
+            lines.sort()
+            out[fmt] = "\n".join(lines) + ("\n" if lines else "")
+        else:
+            raise ValueError(f"unknown format {fmt!r}")
+    return out
