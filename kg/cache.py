@@ -187,6 +187,10 @@ class ArticleCache:
             return None
         return result
 
+    def has(self, path: str, sha256: str) -> bool:
+        """Whether an entry for the file ``path`` with these bytes exists (not read, not checked)."""
+        return self._path(self.raw_key(sha256, Path(path).stem)).is_file()
+
     def reuse(self, path: str, sha256: str) -> Document | None:
         """The cached Document (without its text) of the file ``path`` with these bytes, or None.
 

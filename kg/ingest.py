@@ -403,6 +403,18 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, date: str | No
     return _document_from_bytes(path, box, date, sha)
 
 
+def raw_sha256(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str | None:
+    """SHA-256 of a file's bytes, or None when it cannot be read or is over ``max_bytes``."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(max_bytes + 1)
+    except OSError:
+        return None
+    if len(raw) > max_bytes:
+        return None
+    return hashlib.sha256(raw).hexdigest()
+
+
 def iter_documents(files: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES,
                    date: str | None = None,
                    reuse: Callable[[str, str], Document | None] | None = None) -> Iterator[Document | Skip]:

@@ -59,6 +59,14 @@ def extract_batch(documents: list[Document], model: str | None = None,
         return desc, list(parse_documents(nlp, documents, batch_size))
 
 
+WARM_ARTICLES_PER_WORKER = 16   # a worker's model load pays off from about this many articles
+
+
+def _ready() -> bool:
+    """A task that returns at once: submitting it makes the pool start a worker (which loads the model)."""
+    return True
+
+
 def _init_pool_worker(model: str | None, log_level: int) -> None:
     """Pool initializer: quiet Ctrl-C (the parent handles it), logging like the parent, pipeline loaded."""
     import signal
@@ -113,7 +121,7 @@ class PoolEngine:
         self.slots = 2 * workers
         self._pool = None
 
-    def submit(self, documents: list[Document]):
+    def _start(self) -> None:
         if self._pool is None:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
@@ -123,6 +131,18 @@ class PoolEngine:
                 max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
                 initializer=_init_pool_worker, initargs=(self.model, logging.getLogger().getEffectiveLevel()),
             )
+
+    def warm(self, expected: int) -> None:
+        """Start the workers now, fewer when only ``expected`` articles will come (their model loads
+        then overlap with reading the cached articles)."""
+        if self._pool is None and expected > 0:
+            self.workers = max(1, min(self.workers, -(-expected // WARM_ARTICLES_PER_WORKER)))
+            self._start()
+            for _ in range(self.workers):
+                self._pool.submit(_ready)
+
+    def submit(self, documents: list[Document]):
+        self._start()
         return self._pool.submit(extract_batch, documents, self.model, self.batch_size)
 
     def result(self, future) -> tuple[str, list[ArticleResult]]:

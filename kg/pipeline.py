@@ -103,6 +103,8 @@ def extract_corpus(options: BuildOptions, stats: BuildStats) -> list[ArticleResu
             yield item
 
     engine = make_engine(options.workers, options.model, options.batch_size, options.dask)
+    if hasattr(engine, "warm"):
+        engine.warm(_expected_misses(files, cache, options.max_bytes))
     per_task = articles_per_task(len(files), getattr(engine, "slots", 1),
                                  upper=32 if options.workers <= 1 and not options.dask else 8)
 
@@ -124,6 +126,20 @@ def extract_corpus(options: BuildOptions, stats: BuildStats) -> list[ArticleResu
     return results
 
 
+def _expected_misses(files: list, cache, max_bytes: int) -> int:
+    """How many articles the cache will not have (a quick look at the files' bytes)."""
+    if cache is None or not cache.folder.is_dir():
+        return len(files)
+    from kg.ingest import raw_sha256
+
+    missing = 0
+    for path in files:
+        sha = raw_sha256(path, max_bytes)
+        if sha is not None and not cache.has(str(path), sha):
+            missing += 1
+    return missing
+
+
 def _open_cache(options: BuildOptions, stats: BuildStats):
     """The article cache for this build (None with --no-cache); sets the model's description."""
     from kg.cache import ArticleCache, cache_context, default_cache_dir, model_identity
@@ -142,7 +158,7 @@ def build(options: BuildOptions) -> BuildStats:
     validation run in a forked child (kg.forked) while this process draws the
     page and writes the report: the two halves take about as long.
     """
-    from kg import analyze, forked, render, report
+    from kg import analyze, export, forked, render, report
     from kg.graph import build_graph
     from kg.io import write_outputs
     from kg.resolve import resolve
@@ -165,7 +181,11 @@ def build(options: BuildOptions) -> BuildStats:
     clock.lap("analysis")
     out = Path(options.out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    job = forked.start(lambda: _files_and_validation(graph, options), use_fork=options.workers > 1)
+    # Three independent jobs on the finished graph: with two or more workers the RDF files
+    # and the validation run in forked children while this process draws the page.
+    parallel = options.workers > 1
+    files_job = forked.start(lambda: export.serializations(graph, turtle=True), use_fork=parallel)
+    check_job = forked.start(lambda: _validation(graph, options), use_fork=parallel) if options.validate else None
     try:
         outputs = {
             "graph.html": render.render_html(graph, analysis),
@@ -174,11 +194,15 @@ def build(options: BuildOptions) -> BuildStats:
             "graph.graphml": analyze.to_graphml(graph, analysis),
         }
         clock.lap("page, report, analysis.json, GraphML")
-        texts, validation = job.result()
-        clock.lap("Turtle, N-Triples, JSON-LD, validation" + (" (waited for)" if job.forked else ""))
+        outputs.update(files_job.result())
+        clock.lap("Turtle, N-Triples, JSON-LD" + (" (waited for)" if files_job.forked else ""))
+        validation = check_job.result() if check_job is not None else None
+        if check_job is not None:
+            clock.lap("validation" + (" (waited for)" if check_job.forked else ""))
     finally:
-        job.cancel()
-    outputs.update(texts)
+        files_job.cancel()
+        if check_job is not None:
+            check_job.cancel()
     # All or nothing: an interrupted build never leaves a new page beside an old graph.
     write_outputs({out / name: outputs[name] for name in OUTPUT_FILES if name in outputs})
     clock.lap("write")
@@ -188,17 +212,11 @@ def build(options: BuildOptions) -> BuildStats:
     return stats
 
 
-def _files_and_validation(graph, options: BuildOptions) -> tuple[dict[str, str], tuple | None]:
-    """The RDF files (Turtle, N-Triples, JSON-LD) and, with validation on, its result."""
-    from kg import export
+def _validation(graph, options: BuildOptions) -> tuple[bool, list[str]]:
+    """The graph checked against the SHACL shapes, reusing earlier results (kg.validate_cache)."""
+    from kg.validate import validate_graph
 
-    texts = export.serializations(graph, turtle=True)
-    validation = None
-    if options.validate:
-        from kg.validate import validate_graph
-
-        validation = validate_graph(graph, cache_path=_validation_cache(options))
-    return texts, validation
+    return validate_graph(graph, cache_path=_validation_cache(options))
 
 
 def _validation_cache(options: BuildOptions) -> Path | None:

@@ -53,7 +53,7 @@ from kg.validate import SH, Result, _has_ontology, load_ontology, run_pyshacl
 
 log = logging.getLogger(__name__)
 
-FORMAT = "kg-validate-cache/1"
+FORMAT = "kg-validate-cache/2"
 
 SH_NS = str(SH)
 _TARGETS = {SH.targetClass, SH.targetSubjectsOf, SH.targetNode}
@@ -94,6 +94,7 @@ class ShapesPlan(NamedTuple):
     key: str                    # hash of the shapes graph's content
     groups: tuple = ()          # one Group per targeted shape; one group "*" for all when shapes mix
     shape_group: dict = {}      # shape node -> gid, to sort pySHACL's results by sh:sourceShape
+    blind: frozenset = frozenset()  # paths whose shapes look only at each value's kind and datatype
 
 
 # ------------------------------------------------------------------ shapes
@@ -172,7 +173,44 @@ def _analyse(shapes: Graph, triples: frozenset) -> ShapesPlan:
             # all its triples), which a small graph of footprints cannot reproduce.
             return plan(f"shape {_short(shape) if isinstance(shape, URIRef) else 'a blank node'} has no sh:message")
     groups, shape_group = _groups(triples, path_of, labels, frozenset(predicates), targets)
-    return ShapesPlan(None, frozenset(predicates), targets, key, groups, shape_group)
+    return ShapesPlan(None, frozenset(predicates), targets, key, groups, shape_group,
+                      _value_blind(triples, path_of))
+
+
+# What sh:datatype, sh:nodeKind, sh:minCount and sh:maxCount decide about a value depends
+# only on its kind, datatype, language, whether it is ill-typed and the Python type rdflib
+# gives its value (pySHACL's DatatypeConstraintComponent checks exactly these).
+_BLIND = {SH.datatype, SH.nodeKind, SH.minCount, SH.maxCount}
+
+
+def _value_blind(triples: frozenset, path_of: dict) -> frozenset:
+    """Paths all of whose property shapes use only the constraints in ``_BLIND``.
+
+    For those, a footprint holds each value's signature (:func:`signature`) instead of
+    the value, so that ``kg:pageRank`` taking new numbers on every build does not send
+    every entity through pySHACL again. A cached violation names its value; when that
+    value is no longer among the node's own, the pair is validated again.
+    """
+    used: dict = {}
+    for s, p, _ in triples:
+        if str(p).startswith(SH_NS) and p not in _METADATA and p not in _STRUCTURE and p not in _TARGETS:
+            used.setdefault(s, set()).add(p)
+    compared = {o for _, p, o in triples if p in _PAIRS}
+    shapes_of: dict = {}
+    for shape, path in path_of.items():
+        shapes_of.setdefault(path, []).append(shape)
+    return frozenset(path for path, members in shapes_of.items()
+                     if path != RDF.type and path not in compared
+                     and all(used.get(m, set()) <= _BLIND for m in members))
+
+
+def signature(term) -> str:
+    """What the ``_BLIND`` constraints can see of a value."""
+    if isinstance(term, Literal):
+        value = term.value
+        return (f"L\x1c{term.datatype or ''}\x1c{term.language or ''}\x1c"
+                f"{getattr(term, 'ill_typed', None)}\x1c{type(value).__module__}.{type(value).__qualname__}")
+    return "B" if isinstance(term, BNode) else ("I" if isinstance(term, URIRef) else "?")
 
 
 def _groups(triples: frozenset, path_of: dict, labels: dict, predicates: frozenset,
@@ -320,7 +358,7 @@ def footprints(index: dict, plan: ShapesPlan, subclass: list, enc: Encoder) -> d
             by_node.setdefault(n, []).append(i)
     # Lookups go by plain strings: rdflib terms compare in Python, strings in C. A
     # string lookup only picks candidates; the term itself is encoded exactly.
-    pred_info = {str(p): (enc(p), tuple(by_predicate.get(p, ())), p == rdf_type)
+    pred_info = {str(p): (enc(p), tuple(by_predicate.get(p, ())), p == rdf_type, p in plan.blind)
                  for p in plan.predicates if isinstance(p, URIRef)}
     group_preds = [tuple(pred_info[str(p)][0] for p in g.predicates) for g in groups]
     gid_text = [enc(Literal(g.gid)) for g in groups]
@@ -343,9 +381,13 @@ def footprints(index: dict, plan: ShapesPlan, subclass: list, enc: Encoder) -> d
             info = pred_info.get(str(p)) if isinstance(p, URIRef) else None
             if info is None:
                 continue
-            pt, subject_groups, is_type = info
+            pt, subject_groups, is_type, blind = info
             if subject_groups:
                 chosen.update(subject_groups)
+            if blind:
+                found = sorted(pt + "\x1f" + signature(o) for o in objs)
+                parts[pt] = found
+                continue
             found = []
             for o in objs:
                 if isinstance(o, Literal):

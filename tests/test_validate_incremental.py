@@ -648,15 +648,25 @@ def test_shape_groups():
     assert one.reason is None and [g.gid for g in one.groups] == ["*"]
 
 
-def test_analysis_values_send_entities_through_the_analysis_shape_only(cache):
-    """kg:pageRank changes on every build: it must not make the entity shapes run again."""
+def test_new_analysis_numbers_revalidate_nothing_but_a_new_kind_of_value_does(cache):
+    """kg:pageRank takes new numbers on every build; its shape only looks at each value's datatype."""
     g = make_graph()
     check(g, cache)
     g.remove((TRUMP, KG.pageRank, None))
     g.add((TRUMP, KG.pageRank, Literal("0.25", datatype=XSD.decimal)))
     s = check(g, cache)
-    assert s["revalidated_nodes"] == {TRUMP} and s["revalidated_footprints"] == 1
+    assert s["revalidated_nodes"] == set()
     assert s["footprints"] > s["nodes"]
+    for bad in (Literal("high", datatype=XSD.decimal),      # ill-typed
+                Literal("7", datatype=XSD.integer),          # another datatype
+                Literal("0.25")):                             # a plain string
+        g.remove((TRUMP, KG.pageRank, None))
+        g.add((TRUMP, KG.pageRank, bad))
+        s = check(g, cache)                                    # check() compares with a full validation
+        assert s["revalidated_nodes"] == {TRUMP} and s["revalidated_footprints"] == 1, bad
+    g.add((TRUMP, KG.pageRank, Literal("0.5", datatype=XSD.decimal)))   # now two values: sh:maxCount
+    s = check(g, cache)
+    assert s["revalidated_nodes"] == {TRUMP}
 
 
 @given(data=st.data(),
