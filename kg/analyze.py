@@ -184,9 +184,12 @@ def entity_graph(graph: Graph, support: dict | None = None) -> nx.MultiDiGraph:
 def undirected(g: nx.Graph) -> nx.Graph:
     """A simple undirected copy: parallel and opposite edges merged (weights summed), no self-loops.
 
-    Nodes keep their order; edges are added in sorted order.
+    Nodes keep their order; edges are added in sorted order. A graph this function
+    made is returned as it is (the metrics below each ask for one).
     """
-    h = nx.Graph()
+    if g.graph.get("kg_undirected") and type(g) is nx.Graph:
+        return g
+    h = nx.Graph(kg_undirected=True)
     h.add_nodes_from(g.nodes)
     weights: dict[tuple, float] = {}
     for u, v, w in g.edges(data="weight", default=1):
@@ -414,17 +417,30 @@ def _decimal(value: float) -> Literal:
     return Literal(Decimal(f"{value:.{PLACES}f}"), datatype=XSD.decimal)
 
 
-def add_to_graph(graph: Graph, analysis: Analysis) -> Graph:
+def analysis_triples(analysis: Analysis) -> list[tuple]:
+    """The results as triples: kg:pageRank, kg:betweenness, kg:degree, kg:community, kg:component."""
+    out = []
+    integer = XSD.integer
+    for iri in sorted(analysis.entities):
+        node = URIRef(iri)
+        out += [
+            (node, KG.pageRank, _decimal(analysis.pagerank.get(iri, 0.0))),
+            (node, KG.betweenness, _decimal(analysis.betweenness.get(iri, 0.0))),
+            (node, KG.degree, Literal(analysis.degree.get(iri, 0), datatype=integer)),
+            (node, KG.community, Literal(analysis.community.get(iri, 0), datatype=integer)),
+            (node, KG.component, Literal(analysis.component.get(iri, 0), datatype=integer)),
+        ]
+    return out
+
+
+def add_to_graph(graph: Graph, analysis: Analysis, triples: list[tuple] | None = None) -> Graph:
     """Write the results as triples on each entity (replacing earlier ones); returns ``graph``."""
     for iri in sorted(analysis.entities):
         node = URIRef(iri)
         for pred in ANALYSIS_PREDICATES:
             graph.remove((node, pred, None))
-        graph.add((node, KG.pageRank, _decimal(analysis.pagerank.get(iri, 0.0))))
-        graph.add((node, KG.betweenness, _decimal(analysis.betweenness.get(iri, 0.0))))
-        graph.add((node, KG.degree, Literal(analysis.degree.get(iri, 0), datatype=XSD.integer)))
-        graph.add((node, KG.community, Literal(analysis.community.get(iri, 0), datatype=XSD.integer)))
-        graph.add((node, KG.component, Literal(analysis.component.get(iri, 0), datatype=XSD.integer)))
+    for t in analysis_triples(analysis) if triples is None else triples:
+        graph.add(t)
     return graph
 
 

@@ -11,21 +11,39 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Callable
 
 from rdflib import BNode, Graph
 
 from kg.io import write_atomic
-from kg.triples import bnode_labels as _bnode_labels, serialize_many
+from kg.triples import Prepared, bnode_labels as _bnode_labels, serialize_many
 
 
-def serializations(graph: Graph, stem: str = "graph", turtle: bool = False) -> dict[str, str]:
+ANALYSIS_NOTE = ("Network analysis (networkx; see report.md): kg:pageRank, kg:betweenness, kg:degree,\n"
+                 "kg:community and kg:component of each entity. The extracted graph is above.")
+
+
+def serializations(graph: Graph, stem: str = "graph", turtle: bool = False,
+                   receive: Callable[[], list] | None = None) -> dict[str, str]:
     """``{"<stem>.nt": ..., "<stem>.jsonld": ...}`` (and ``<stem>.ttl`` with ``turtle``), for writing as a set.
 
-    All of them come from one conversion of the triples (see kg.triples).
+    All come from one conversion of the triples (kg.triples). The network analysis
+    (kg:pageRank, kg:betweenness, kg:degree, kg:community, kg:component) goes in a
+    section of its own after the extracted graph, in Turtle and JSON-LD. ``receive``,
+    when given, returns those triples: a build converts the graph while it computes
+    them (``graph`` then need not hold them yet); else they are read from ``graph``.
     """
+    from kg.analyze import ANALYSIS_PREDICATES
     from kg.graph import PREFIXES
 
-    texts = serialize_many(graph, ("turtle", "nt", "jsonld") if turtle else ("nt", "jsonld"), PREFIXES)
+    skip = frozenset(ANALYSIS_PREDICATES)
+    prepared = Prepared(graph, skip)
+    if receive is not None:
+        extra = receive()
+    else:
+        extra = [t for p in ANALYSIS_PREDICATES for t in graph.triples((None, p, None))]
+    texts = prepared.finish(("turtle", "nt", "jsonld") if turtle else ("nt", "jsonld"), PREFIXES,
+                            extra, ANALYSIS_NOTE)
     out = {f"{stem}.ttl": texts["turtle"]} if turtle else {}
     out[f"{stem}.nt"] = texts["nt"]
     out[f"{stem}.jsonld"] = texts["jsonld"]

@@ -7,6 +7,7 @@ per-article results are kept until resolution.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field, replace
@@ -155,10 +156,10 @@ def build(options: BuildOptions) -> BuildStats:
     """Run the whole build and write the outputs (atomically). Returns what it did.
 
     After extraction, with more than one worker, the serializations and the SHACL
-    validation run in a forked child (kg.forked) while this process draws the
-    page and writes the report: the two halves take about as long.
+    validation run in forked children (kg.forked) while this process computes the
+    analysis and draws the page.
     """
-    from kg import analyze, export, forked, render, report
+    from kg import analyze, forked, render
     from kg.graph import build_graph
     from kg.io import write_outputs
     from kg.resolve import resolve
@@ -166,6 +167,8 @@ def build(options: BuildOptions) -> BuildStats:
     started = time.monotonic()
     stats = BuildStats()
     clock = _Clock(started)
+    # The later stages' libraries load while extraction mostly waits on its workers.
+    threading.Thread(target=_import_later_stages, name="kg-preload", daemon=True).start()
     results = extract_corpus(options, stats)
     clock.lap("read, parse and extract")
     if not results:
@@ -176,26 +179,30 @@ def build(options: BuildOptions) -> BuildStats:
     graph = build_graph(corpus)
     stats.articles = _article_stats(results, corpus)
     clock.lap("graph")
-    analysis = analyze.analyze(graph)
-    analyze.add_to_graph(graph, analysis)
-    clock.lap("analysis")
     out = Path(options.out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    # Three independent jobs on the finished graph: with two or more workers the RDF files
-    # and the validation run in forked children while this process draws the page.
+    # With two or more workers, two forked children take the graph as it is now: one
+    # converts it for the RDF files, one validates it. When this process has the
+    # analysis it sends it to both: the first writes the analysis's triples, the report,
+    # analysis.json and GraphML; the second validates with the analysis's triples; this
+    # process meanwhile draws the page. With one worker the same jobs run here in turn.
     parallel = options.workers > 1
-    files_job = forked.start(lambda: export.serializations(graph, turtle=True), use_fork=parallel)
-    check_job = forked.start(lambda: _validation(graph, options), use_fork=parallel) if options.validate else None
+    files_job = forked.start(lambda receive: _files(graph, stats, receive), use_fork=parallel, receives=True)
+    check_job = (forked.start(lambda receive: _validation(graph, options, receive), use_fork=parallel,
+                              receives=True) if options.validate else None)
     try:
-        outputs = {
-            "graph.html": render.render_html(graph, analysis),
-            "report.md": report.render_report(graph, analysis, stats),
-            "analysis.json": analyze.to_json(analysis),
-            "graph.graphml": analyze.to_graphml(graph, analysis),
-        }
-        clock.lap("page, report, analysis.json, GraphML")
+        analysis = analyze.analyze(graph)
+        numbers = analyze.analysis_triples(analysis)
+        files_job.send(replace(analysis, support=None))   # the evidence is not needed there
+        if check_job is not None:
+            check_job.send(numbers)
+        analyze.add_to_graph(graph, analysis, numbers)
+        clock.lap("analysis")
+        outputs = {"graph.html": render.render_html(graph, analysis)}
+        clock.lap("page")
         outputs.update(files_job.result())
-        clock.lap("Turtle, N-Triples, JSON-LD" + (" (waited for)" if files_job.forked else ""))
+        clock.lap("Turtle, N-Triples, JSON-LD, report, analysis.json, GraphML"
+                  + (" (waited for)" if files_job.forked else ""))
         validation = check_job.result() if check_job is not None else None
         if check_job is not None:
             clock.lap("validation" + (" (waited for)" if check_job.forked else ""))
@@ -212,10 +219,33 @@ def build(options: BuildOptions) -> BuildStats:
     return stats
 
 
-def _validation(graph, options: BuildOptions) -> tuple[bool, list[str]]:
-    """The graph checked against the SHACL shapes, reusing earlier results (kg.validate_cache)."""
+def _files(graph, stats: BuildStats, receive) -> dict[str, str]:
+    """The RDF files, the report, analysis.json and GraphML; ``receive()`` gives the Analysis.
+
+    The graph's conversion for the RDF files starts before the analysis is there.
+    """
+    from kg import analyze, export, report
+
+    got = {}
+
+    def numbers() -> list:
+        got["analysis"] = receive()
+        return analyze.analysis_triples(got["analysis"])
+
+    files = export.serializations(graph, turtle=True, receive=numbers)
+    analysis = got["analysis"]
+    files["report.md"] = report.render_report(graph, analysis, stats)
+    files["analysis.json"] = analyze.to_json(analysis)
+    files["graph.graphml"] = analyze.to_graphml(graph, analysis)
+    return files
+
+
+def _validation(graph, options: BuildOptions, receive) -> tuple[bool, list[str]]:
+    """The graph with the analysis's triples (``receive()``) checked against the SHACL shapes,
+    reusing earlier results (kg.validate_cache)."""
     from kg.validate import validate_graph
 
+    graph.update(receive())     # in a forked child its own copy; here they are there already
     return validate_graph(graph, cache_path=_validation_cache(options))
 
 
@@ -226,6 +256,17 @@ def _validation_cache(options: BuildOptions) -> Path | None:
     from kg.cache import default_cache_dir
 
     return Path(options.cache_dir or default_cache_dir(options.out_dir)) / "validation.json"
+
+
+def _import_later_stages() -> None:
+    import importlib
+
+    for name in ("scipy.sparse", "networkx.algorithms.community", "kg.analyze", "kg.render", "kg.report",
+                 "kg.export", "pyshacl", "kg.validate_cache"):
+        try:
+            importlib.import_module(name)
+        except Exception:  # the stage that needs it reports the problem
+            pass
 
 
 class _Clock:

@@ -276,10 +276,14 @@ class OxigraphWriter:
             return self.ox.BlankNode(self.labels.get(t) or _digest(str(t))[:16])
         raise TypeError(f"cannot write {t!r} as RDF")
 
-    def triples(self, graph: "TripleGraph | Graph") -> list:
-        """The graph's triples as pyoxigraph Triples, subjects in :func:`subject_order`."""
+    def triples(self, graph: "TripleGraph | Graph | dict", skip: frozenset = frozenset()) -> list:
+        """The graph's triples (but those of ``skip`` predicates) as pyoxigraph Triples, subjects in
+        :func:`subject_order`. ``graph`` may also be an index ``{s: {p: {o: None}}}``."""
         make, term = self.ox.Triple, self.term
-        index = graph.subject_index() if isinstance(graph, TripleGraph) else _index(graph)
+        if isinstance(graph, dict):
+            index = graph
+        else:
+            index = graph.subject_index() if isinstance(graph, TripleGraph) else _index(graph)
         labels = self.labels
         out = []
         append = out.append
@@ -287,6 +291,8 @@ class OxigraphWriter:
             s_ox = term(s)
             by_p = index[s]
             for p in (sorted(by_p, key=predicate_order) if len(by_p) > 1 else by_p):
+                if p in skip:
+                    continue
                 p_ox = term(p)
                 objs = by_p[p]
                 for o in (sorted(objs, key=object_order) if len(objs) > 1 else objs):
@@ -322,53 +328,85 @@ def object_order(o) -> tuple:
 
 
 def serialize(graph: "TripleGraph | Graph", fmt: str, prefixes: dict[str, str] | None = None) -> str:
-    """``graph`` as ``turtle`` or ``nt`` text, byte-identical for the same triples."""
+    """``graph`` as ``turtle``, ``nt`` or ``jsonld`` text, byte-identical for the same triples."""
     return serialize_many(graph, (fmt,), prefixes)[fmt]
-
-
-def _sorted_prefix_header(text: str, prefixes: dict[str, str]) -> str:
-    """Oxigraph's Turtle with its ``@prefix`` lines replaced by ours, sorted by name, and a blank line."""
-    body = text
-    while body.startswith("@prefix "):
-        body = body[body.index("\n") + 1:]
-    header = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in sorted(prefixes.items()))
-    return header + "\n" + body
 
 
 def serialize_many(graph: "TripleGraph | Graph", formats=("turtle", "nt"),
                    prefixes: dict[str, str] | None = None) -> dict[str, str]:
-    """``{format: text}`` for ``turtle``, ``nt`` and/or ``jsonld``; the triples are converted once.
+    """``{format: text}`` for ``turtle``, ``nt`` and/or ``jsonld``; the triples are converted once."""
+    return Prepared(graph).finish(formats, prefixes)
+
+
+class Prepared:
+    """A graph's triples converted for Oxigraph, ready to be written with an optional second section.
 
     Turtle groups each subject's triples (subjects, predicates and objects sorted);
     N-Triples lines are sorted, so two files diff line by line; JSON-LD is
-    Oxigraph's expanded form (full IRIs, one node object per subject, same order).
-    """
-    import pyoxigraph as ox
+    Oxigraph's expanded form (full IRIs, one node object per subject, one a line).
 
-    if isinstance(graph, TripleGraph):
-        index = graph.subject_index()
-        special = [(s, p, o) for s, by_p in index.items() for p, objs in by_p.items() for o in objs
-                   if isinstance(s, BNode) or isinstance(o, BNode)]
-    else:
-        special = [t for t in graph if isinstance(t[0], BNode) or isinstance(t[2], BNode)]
-    triples = OxigraphWriter(bnode_labels(special)).triples(graph)
-    out = {}
-    for fmt in formats:
-        if fmt == "turtle":
-            used = prefixes if prefixes is not None else dict(getattr(graph, "prefixes", None) or
-                                                               {p: str(n) for p, n in graph.namespaces() if p})
-            text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used).decode("utf-8")
-            out[fmt] = _sorted_prefix_header(text, used)
-        elif fmt == "jsonld":
-            text = ox.serialize(triples, format=ox.RdfFormat.JSON_LD).decode("utf-8")
-            # A line per node object: ']},{"@id":' only occurs between node objects (each
-            # ends with its last property's array; a quote inside a JSON string is
-            # escaped), and whitespace there is insignificant.
-            out[fmt] = text.replace(']},{"@id":', ']},\n{"@id":') + "\n"
-        elif fmt == "nt":
-            lines = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines()
-            lines.sort()
-            out[fmt] = "\n".join(lines) + ("\n" if lines else "")
+    ``skip`` predicates are left out of the graph's own section; :meth:`finish` may
+    add a second section of other triples (the network analysis, which a build
+    computes while this conversion runs): in Turtle and JSON-LD it follows the first
+    (a subject may appear in both, which both formats allow), in N-Triples its lines
+    are sorted in with the others.
+    """
+
+    def __init__(self, graph: "TripleGraph | Graph", skip: frozenset = frozenset()):
+        if isinstance(graph, TripleGraph):
+            index = graph.subject_index()
+            special = [(s, p, o) for s, by_p in index.items() for p, objs in by_p.items() for o in objs
+                       if isinstance(s, BNode) or isinstance(o, BNode)]
         else:
-            raise ValueError(f"unknown format {fmt!r}")
-    return out
+            special = [t for t in graph if isinstance(t[0], BNode) or isinstance(t[2], BNode)]
+        self.graph = graph
+        self.writer = OxigraphWriter(bnode_labels(special))
+        self.triples = self.writer.triples(graph, skip)
+
+    def finish(self, formats=("turtle", "nt"), prefixes: dict[str, str] | None = None,
+               extra: Iterable[Triple] = (), comment: str = "") -> dict[str, str]:
+        import pyoxigraph as ox
+
+        graph = self.graph
+        extra_index = _index(extra)
+        more = self.writer.triples(extra_index) if extra_index else []
+        out = {}
+        for fmt in formats:
+            if fmt == "turtle":
+                used = prefixes if prefixes is not None else dict(getattr(graph, "prefixes", None) or
+                                                                   {p: str(n) for p, n in graph.namespaces() if p})
+                body = _without_prefixes(ox.serialize(self.triples, format=ox.RdfFormat.TURTLE,
+                                                      prefixes=used).decode("utf-8"))
+                if more:
+                    note = "".join(f"# {line}\n" for line in comment.splitlines())
+                    body += "\n" + note + _without_prefixes(
+                        ox.serialize(more, format=ox.RdfFormat.TURTLE, prefixes=used).decode("utf-8"))
+                header = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in sorted(used.items()))
+                out[fmt] = header + "\n" + body
+            elif fmt == "jsonld":
+                parts = [_jsonld_lines(ox.serialize(t, format=ox.RdfFormat.JSON_LD).decode("utf-8"))
+                         for t in (self.triples, more) if t]
+                out[fmt] = "[" + ",\n".join(parts) + "]\n"
+            elif fmt == "nt":
+                lines = ox.serialize(self.triples + more, format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines()
+                lines.sort()
+                out[fmt] = "\n".join(lines) + ("\n" if lines else "")
+            else:
+                raise ValueError(f"unknown format {fmt!r}")
+        return out
+
+
+def _without_prefixes(text: str) -> str:
+    """Oxigraph's Turtle without its ``@prefix`` lines (the caller writes one sorted header)."""
+    while text.startswith("@prefix "):
+        text = text[text.index("\n") + 1:]
+    return text
+
+
+def _jsonld_lines(text: str) -> str:
+    """The node objects of Oxigraph's JSON-LD array, without the brackets, one a line.
+
+    ']},{"@id":' only occurs between node objects (each ends with its last property's
+    array; a quote inside a JSON string is escaped), and whitespace there is insignificant.
+    """
+    return text.strip()[1:-1].replace(']},{"@id":', ']},\n{"@id":')

@@ -56,3 +56,19 @@ def test_cancel_stops_a_running_child():
     job = forked.start(lambda: time.sleep(60))
     job.cancel()
     assert not job._process.is_alive()
+
+
+@pytest.mark.parametrize("use_fork", [True, False])
+def test_a_job_can_start_on_what_it_has_and_receive_the_rest(use_fork):
+    before = list(range(10))
+    job = forked.start(lambda receive: sum(before) + sum(receive()), use_fork=use_fork, receives=True)
+    before.append(1000)                  # the child's copy was taken at fork time
+    job.send([1, 2, 3])
+    expected = 45 + 6 if job.forked else 1045 + 6
+    assert job.result() == expected
+
+
+def test_a_job_that_never_got_its_input_fails_in_one_line():
+    job = forked.start(lambda receive: receive(), use_fork=False, receives=True)
+    with pytest.raises(forked.ForkedError, match="never sent"):
+        job.result()
