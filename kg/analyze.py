@@ -335,7 +335,24 @@ def communities(g: nx.Graph) -> dict:
     h = undirected(g)
     if h.number_of_edges() == 0:
         return _numbered(({n} for n in h), h)
-    return _numbered(nx.community.louvain_communities(h, weight="weight", seed=SEED), h)
+    return _numbered(louvain(h), h)
+
+
+def louvain(h: nx.Graph, seed: int = SEED) -> list[set]:
+    """networkx's Louvain communities of ``h``, the same in every process.
+
+    networkx's Louvain iterates over sets of nodes, whose order for strings depends
+    on Python's per-process hash seed; on integer nodes it does not. So the nodes are
+    numbered in sorted order first, and the numbers mapped back after.
+    """
+    nodes = sorted(h, key=str)
+    number = {n: i for i, n in enumerate(nodes)}
+    g = nx.Graph()
+    g.add_nodes_from(range(len(nodes)))
+    g.add_weighted_edges_from(sorted((number[u], number[v], w) if number[u] <= number[v] else
+                                     (number[v], number[u], w)
+                                     for u, v, w in h.edges(data="weight", default=1)))
+    return [{nodes[i] for i in part} for part in nx.community.louvain_communities(g, weight="weight", seed=seed)]
 
 
 def modularity(g: nx.Graph, community: dict) -> float:

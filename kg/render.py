@@ -102,10 +102,26 @@ def layout(g: nx.Graph, community: dict | None = None) -> dict:
         if len(comp) == 1:
             isolates.append(comp[0])
         else:
-            blocks.append(_block(h.subgraph(comp), community))
+            blocks.append(_block(_induced(h, comp), community))
     if isolates:
         blocks.append(_grid(isolates))
     return _pack(blocks)
+
+
+def _induced(g: nx.Graph, nodes) -> nx.Graph:
+    """The subgraph of ``g`` on ``nodes``, nodes and edges in sorted order.
+
+    Not ``g.subgraph(nodes)``: a networkx subgraph view smaller than half its graph
+    iterates its nodes in the order of a Python set, which for strings changes from
+    one process to the next, and the spring layout depends on the order.
+    """
+    keep = set(nodes)
+    out = nx.Graph()
+    out.add_nodes_from(sorted(keep, key=str))
+    out.add_edges_from(sorted(((u, v, d) if str(u) <= str(v) else (v, u, d)
+                               for u, v, d in g.edges(keep, data=True) if u in keep and v in keep),
+                              key=lambda e: (str(e[0]), str(e[1]))))
+    return out
 
 
 def _block(sub: nx.Graph, community: dict, depth: int = 0) -> dict:
@@ -115,7 +131,7 @@ def _block(sub: nx.Graph, community: dict, depth: int = 0) -> dict:
     for n in sub:
         groups.setdefault(community.get(n, 0), []).append(n)
     if len(groups) < 2 and depth < 3:
-        parts = nx.community.louvain_communities(sub, weight="weight", seed=an.SEED)
+        parts = an.louvain(sub)
         split = {n: i for i, part in enumerate(sorted((sorted(p, key=str) for p in parts), key=str)) for n in part}
         if len(parts) > 1:
             return _block(sub, split, depth + 1)
@@ -124,7 +140,7 @@ def _block(sub: nx.Graph, community: dict, depth: int = 0) -> dict:
         r = SPACING * len(sub) / (2 * math.pi)
         return {n: (float(x) * r, float(y) * r) for n, (x, y) in pos.items()}
     keys = sorted(groups, key=lambda c: (-len(groups[c]), str(sorted(groups[c], key=str)[0])))
-    parts = [_centred(_block(sub.subgraph(groups[c]), community, depth)) for c in keys]
+    parts = [_centred(_block(_induced(sub, groups[c]), community, depth)) for c in keys]
     radii = np.array([max(math.hypot(x, y) for x, y in p.values()) + SPACING * 0.6 for p in parts])
     where = {n: i for i, c in enumerate(keys) for n in groups[c]}
     q = nx.Graph()

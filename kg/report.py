@@ -85,11 +85,13 @@ def _summary(graph: Graph, analysis: an.Analysis, stats: BuildStats, docs: dict)
         by_type[e["type"]] = by_type.get(e["type"], 0) + 1
     facts: dict[str, list[int]] = {}
     skip = set(an.ANALYSIS_PREDICATES) | an.NOT_RELATIONS
-    for s, p, _ in graph:
-        if str(s) in ents and str(p).startswith(KG_NS) and p not in skip:
-            facts.setdefault(an.local_name(str(p)), [0, 0])[0] += 1
+    index = an._index(graph)
+    for iri in ents:
+        for p, objs in index.get(URIRef(iri), {}).items():
+            if p.startswith(KG_NS) and p not in skip:
+                facts.setdefault(an.local_name(str(p)), [0, 0])[0] += len(objs)
     for st in graph.subjects(RDF.type, RDF.Statement):
-        p = graph.value(st, RDF.predicate)
+        p = an._first(index.get(st, {}), RDF.predicate)
         if p is not None and an.local_name(str(p)) in facts:
             facts[an.local_name(str(p))][1] += 1
     n_articles = len(docs)

@@ -180,3 +180,41 @@ def test_layout_is_deterministic_and_handles_tiny_graphs():
     one = nx.Graph()
     one.add_node("a")
     assert render.layout(one) == {"a": (0, 0)}
+
+
+_HASH_SEED_SCRIPT = r"""
+import hashlib, json, random
+import networkx as nx
+from kg import analyze as an, render
+rng = random.Random(5)
+g = nx.MultiDiGraph()
+names = [f"https://w3id.org/kg-news/id/person/p{i:03d}-{rng.random():.6f}" for i in range(400)]
+for block in range(8):
+    members = names[block * 50:(block + 1) * 50]
+    for _ in range(120):
+        u, v = rng.sample(members, 2)
+        g.add_edge(u, v, key="participant", weight=1)
+for _ in range(30):
+    u, v = rng.sample(names, 2)
+    g.add_edge(u, v, key="party", weight=1)
+h = an.undirected(g)
+community = an.communities(h)
+pos = render.layout(g, community)
+print(hashlib.sha256(json.dumps([sorted(community.items()), sorted(pos.items())]).encode()).hexdigest())
+"""
+
+
+def test_layout_and_communities_do_not_depend_on_the_hash_seed():
+    # networkx's Louvain and its small subgraph views iterate Python sets of strings,
+    # whose order changes with PYTHONHASHSEED: the page must not.
+    import os
+    import subprocess
+    import sys
+
+    outs = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run([sys.executable, "-c", _HASH_SEED_SCRIPT], env=env, capture_output=True, text=True,
+                             check=True)
+        outs.add(run.stdout.strip())
+    assert len(outs) == 1
