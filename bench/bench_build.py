@@ -22,10 +22,11 @@ is kept (the machine may be shared); sizes above ``--repeat-up-to`` run once.
 For sizes up to ``--stages-up-to``, one more one-worker build runs with timers on the build's stages (parse, extract,
 resolve, graph, analysis, HTML, serializations, validation).
 
-The incremental measurement (``--incremental N``, default 1000): a clean
-build of N articles (cache emptied), one article added, the rebuild timed, and
-a clean ``--no-cache`` build of the N + 1 articles whose graph.ttl must be
-byte-identical to the rebuild's.
+The incremental measurement (``--incremental N``, default 1000), for each
+worker count: a clean build of N articles (cache emptied), its output folder
+(with the cache) saved, one article added, and ``--incremental-repeat`` rebuilds
+timed, each from the saved folder; then one clean ``--no-cache`` build of the
+N + 1 articles, whose graph.ttl must be byte-identical to the rebuild's.
 
 Prints a markdown report and writes it to ``bench/results/build.md``, and the raw
 measurements to ``bench/results/build.json`` (``--from-json`` renders a report again).
@@ -37,6 +38,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -322,12 +324,19 @@ def report(rows: list[Row], labels: list[str], incremental: dict | None, args, m
         lines.append("")
     if incremental:
         i = incremental
-        lines.append(f"Incremental build ({i['size']} articles + 1, `--workers {i['workers']}`): clean build "
-                     f"{fmt(i['clean'])} s; rebuild after adding one article {fmt(i['rebuild'])} s "
-                     f"= {100 * i['rebuild'] / i['clean']:.1f}% of the clean build; a clean `--no-cache` build of "
-                     f"the {i['size'] + 1} articles {fmt(i['clean_plus'])} s; graph.ttl of the rebuild "
-                     f"{'**identical**' if i['identical'] else '**DIFFERENT**'} to the clean build's "
-                     f"({i['bytes']} bytes).")
+        lines.append(f"Incremental build ({i['size']} articles + 1; the cache and outputs of the clean build are "
+                     f"restored before each rebuild, so every rebuild starts from the same state):")
+        lines.append("")
+        lines.append("| workers | clean build s | rebuilds s | median rebuild s | median / clean |")
+        lines.append("|---|---|---|---|---|")
+        for w, r in sorted(i.get("runs", {}).items(), key=lambda kv: int(kv[0])):
+            med = statistics.median(r["rebuilds"])
+            lines.append(f"| {w} | {fmt(r['clean'])} | {', '.join(fmt(x) for x in r['rebuilds'])} | {fmt(med)} "
+                         f"| {100 * med / r['clean']:.1f}% |")
+        lines.append("")
+        lines.append(f"A clean `--no-cache` build of the {i['size'] + 1} articles took {fmt(i['clean_plus'])} s; "
+                     f"graph.ttl of the rebuild is {'**identical**' if i['identical'] else '**DIFFERENT**'} to "
+                     f"its ({i['bytes']} bytes).")
         lines.append("")
     return "\n".join(lines)
 
@@ -348,6 +357,7 @@ def main() -> int:
     ap.add_argument("--stages-up-to", type=int, default=1000, help="time the stages for sizes up to this")
     ap.add_argument("--incremental", type=int, default=1000, help="size for the incremental rebuild")
     ap.add_argument("--no-incremental", action="store_true")
+    ap.add_argument("--incremental-repeat", type=int, default=3, help="rebuilds timed (from the same state)")
     ap.add_argument("--model", help="spaCy model (default: the one kg loads)")
     ap.add_argument("--results", type=Path, default=RESULTS)
     ap.add_argument("--from-json", type=Path, nargs="+", metavar="FILE",
@@ -417,22 +427,36 @@ def main() -> int:
         n = args.incremental
         base = make_corpus(n)
         plus = make_corpus(n + 1)
+        new = sorted(set(p.name for p in plus.glob("*.txt")) - set(p.name for p in base.glob("*.txt")))[0]
         src = OUT / f"incremental_{n}"
-        if src.exists():
-            shutil.rmtree(src)
-        shutil.copytree(base, src)
-        w = max(workers)
-        out = OUT / f"incremental_{n}_out"
-        clean = kg_build(src, out, w)
-        new = sorted(set(p.name for p in plus.glob("*.txt")) - set(p.name for p in base.glob("*.txt")))
-        shutil.copy(plus / new[0], src / new[0])
-        rebuild = kg_build(src, out, w, clear_cache=False)
-        rebuilt = (out / "graph.ttl").read_bytes()
+        incremental = {"size": n, "new": new, "runs": {}}
+        rebuilt = b""
+        for w in workers:
+            if src.exists():
+                shutil.rmtree(src)
+            shutil.copytree(base, src)
+            out = OUT / f"incremental_{n}_{w}w_out"
+            if out.exists():
+                shutil.rmtree(out)
+            clean = kg_build(src, out, w)                       # first build: empty cache
+            saved = OUT / f"incremental_{n}_{w}w_saved"
+            if saved.exists():
+                shutil.rmtree(saved)
+            shutil.copytree(out, saved)                         # the state a rebuild starts from
+            shutil.copy(plus / new, src / new)
+            rebuilds = []
+            for _ in range(args.incremental_repeat):
+                shutil.rmtree(out)
+                shutil.copytree(saved, out)
+                rebuilds.append(kg_build(src, out, w, clear_cache=False).wall)
+            rebuilt = (out / "graph.ttl").read_bytes()
+            incremental["runs"][w] = {"clean": clean.wall, "rebuilds": rebuilds}
+            print(f"incremental {n}+1, {w} worker(s): clean {clean.wall:.1f}s, rebuilds "
+                  + ", ".join(f"{r:.1f}s" for r in rebuilds), file=sys.stderr, flush=True)
         clean_out = OUT / f"incremental_{n}_clean"
-        clean_plus = kg_build(src, clean_out, w, "--no-cache")
-        incremental = {"size": n, "workers": w, "clean": clean.wall, "rebuild": rebuild.wall,
-                       "clean_plus": clean_plus.wall, "identical": rebuilt == (clean_out / "graph.ttl").read_bytes(),
-                       "bytes": len(rebuilt)}
+        clean_plus = kg_build(src, clean_out, max(workers), "--no-cache")
+        incremental.update(clean_plus=clean_plus.wall, bytes=len(rebuilt),
+                           identical=rebuilt == (clean_out / "graph.ttl").read_bytes())
     args.load_end = os.getloadavg()[0]
     text = report(rows, labels, incremental, args, model)
     print(text)
