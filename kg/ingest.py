@@ -55,7 +55,7 @@ def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Skip]]
     with no article files, a file in a folder whose type kg does not read
     (hidden files and folders are passed over silently).
     """
-    files: list[Path] = []
+    files: list[tuple[Path, str | None]] = []      # (path, its real path when known without asking)
     skips: list[Skip] = []
     for raw in inputs:
         path = Path(raw)
@@ -67,39 +67,60 @@ def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Skip]]
                 skips.append(Skip(str(path), "empty folder: no article files (.txt, .md, .html) in it"))
             files.extend(found)
         elif path.is_file():
-            files.append(path)
+            files.append((path, None))
         elif path.exists():
             skips.append(Skip(str(path), "not a regular file"))
         else:
             skips.append(Skip(str(path), "no such file or folder"))
-    seen: set[Path] = set()
+    seen: set[str] = set()
     unique = []
-    for f in files:
-        key = f.resolve()
+    for f, real in files:
+        key = real or os.path.realpath(f)
         if key not in seen:
             seen.add(key)
             unique.append(f)
     return unique, skips
 
 
-def _scan_folder(folder: Path, skips: list[Skip]) -> tuple[list[Path], list[Path]]:
-    """(article files, other visible files) under ``folder``, sorted; unreadable sub-folders are skips."""
-    found: list[Path] = []
+def _scan_folder(folder: Path, skips: list[Skip]) -> tuple[list[tuple[Path, str | None]], list[Path]]:
+    """(article files with their real paths, other visible files) under ``folder``, sorted.
+
+    Unreadable sub-folders are skips; hidden files and folders are passed over, and
+    so are symbolic links to folders (as ``os.walk`` does). One ``scandir`` per folder
+    and no call per file: a file that is not a symbolic link has the real path of its
+    folder joined with its name, so that only links need resolving.
+    """
+    found: list[tuple[Path, str | None]] = []
     others: list[Path] = []
-
-    def on_error(exc: OSError) -> None:
-        skips.append(Skip(str(exc.filename or folder), f"cannot read folder: {exc.strerror or exc}"))
-
-    for root, dirs, names in os.walk(folder, onerror=on_error):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in names:
+    pending = [(folder, os.path.realpath(folder))]
+    while pending:
+        here, real = pending.pop()
+        try:
+            with os.scandir(here) as it:
+                entries = list(it)
+        except OSError as exc:
+            skips.append(Skip(str(exc.filename or here), f"cannot read folder: {exc.strerror or exc}"))
+            continue
+        for entry in entries:
+            name = entry.name
             if name.startswith("."):
                 continue
-            p = Path(root) / name
-            if not p.is_file():
+            try:
+                link = entry.is_symlink()
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((here / name, os.path.join(real, name)))
+                    continue
+                if not entry.is_file():            # follows a link to a file
+                    continue
+            except OSError:
                 continue
-            (found if p.suffix.lower() in TEXT_SUFFIXES else others).append(p)
-    return sorted(found), sorted(others)
+            p = here / name
+            if p.suffix.lower() in TEXT_SUFFIXES:
+                found.append((p, None if link else os.path.join(real, name)))
+            else:
+                others.append(p)
+    found.sort(key=lambda item: item[0])
+    return found, sorted(others)
 
 
 # --------------------------------------------------------------------------- bytes → text

@@ -73,6 +73,11 @@ def _init_pool_worker(model: str | None, log_level: int) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.basicConfig(level=log_level, format="kg: %(message)s")
+    import gc
+
+    from kg.pipeline import GC_THRESHOLDS
+
+    gc.set_threshold(*GC_THRESHOLDS)       # as in the build's own process
     try:
         worker_pipeline(model)
     except Exception:  # reported by the first task, which raises it again
@@ -154,8 +159,11 @@ class PoolEngine:
             raise EngineError("a worker process died (out of memory?); try fewer --workers") from None
 
     def close(self, cancel: bool = False) -> None:
+        """Stop the workers. After a complete run they are idle: they are told to exit and
+        the build goes on without waiting for them (their exit takes a fifth of a second);
+        on an error or an interrupt, their work is cancelled and they are waited for."""
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=cancel)
+            self._pool.shutdown(wait=cancel, cancel_futures=cancel)
             self._pool = None
 
 

@@ -53,7 +53,7 @@ from kg.validate import SH, Result, _has_ontology, load_ontology, run_pyshacl
 
 log = logging.getLogger(__name__)
 
-FORMAT = "kg-validate-cache/2"
+FORMAT = "kg-validate-cache/3"   # 3: ill-typedness as True / not in value signatures
 
 SH_NS = str(SH)
 _TARGETS = {SH.targetClass, SH.targetSubjectsOf, SH.targetNode}
@@ -205,11 +205,16 @@ def _value_blind(triples: frozenset, path_of: dict) -> frozenset:
 
 
 def signature(term) -> str:
-    """What the ``_BLIND`` constraints can see of a value."""
+    """What the ``_BLIND`` constraints can see of a value.
+
+    Ill-typedness counts as True or not: rdflib leaves ``ill_typed`` None for a
+    literal made from a Python value and sets False for one parsed (or unpickled)
+    from its lexical form, and pySHACL only asks whether it is True.
+    """
     if isinstance(term, Literal):
         value = term.value
         return (f"L\x1c{term.datatype or ''}\x1c{term.language or ''}\x1c"
-                f"{getattr(term, 'ill_typed', None)}\x1c{type(value).__module__}.{type(value).__qualname__}")
+                f"{getattr(term, 'ill_typed', None) is True}\x1c{type(value).__module__}.{type(value).__qualname__}")
     return "B" if isinstance(term, BNode) else ("I" if isinstance(term, URIRef) else "?")
 
 

@@ -370,6 +370,25 @@ def test_expand_inputs(tmp_path):
     ]
 
 
+def test_expand_inputs_links_and_the_same_file_twice(tmp_path):
+    """A link to a file counts once with its target; links to folders are not followed
+    (as os.walk); a folder reached through a linked path gives the same files once."""
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    (corpus / "a.txt").write_text(ARTICLE)
+    (corpus / "sub" / "b.txt").write_text(ARTICLE)
+    (corpus / "link.txt").symlink_to(corpus / "a.txt")
+    (corpus / "outside.txt").symlink_to(tmp_path / "elsewhere.txt")
+    (tmp_path / "elsewhere.txt").write_text(ARTICLE)
+    (corpus / "loop").symlink_to(corpus, target_is_directory=True)
+    alias = tmp_path / "alias"
+    alias.symlink_to(corpus, target_is_directory=True)
+    files, skips = expand_inputs([corpus, alias, alias / "sub" / "b.txt", tmp_path / "elsewhere.txt"])
+    assert [f.relative_to(tmp_path).as_posix() for f in files] == [
+        "corpus/a.txt", "corpus/outside.txt", "corpus/sub/b.txt"]
+    assert skips == []
+
+
 def test_duplicate_file_names_are_reported(tmp_path):
     (tmp_path / "x").mkdir()
     (tmp_path / "y").mkdir()

@@ -669,6 +669,32 @@ def test_new_analysis_numbers_revalidate_nothing_but_a_new_kind_of_value_does(ca
     assert s["revalidated_nodes"] == {TRUMP}
 
 
+def test_analysis_numbers_made_from_values_or_read_from_text_look_alike(cache):
+    """A build makes kg:pageRank from Python numbers; a forked child gets them pickled, which
+    rebuilds them from their text (rdflib then says ``ill_typed`` False, not None). Either way
+    the next build must reuse every cached result."""
+    import pickle
+    from decimal import Decimal
+
+    def with_numbers(made) -> Graph:
+        g = make_graph()
+        for node in (TRUMP, XI):
+            g.remove((node, KG.pageRank, None))
+            g.add((node, KG.pageRank, made(Literal(Decimal("0.125"), datatype=XSD.decimal))))
+            g.add((node, KG.degree, made(Literal(3))))
+        return g
+
+    from_text = with_numbers(lambda lit: pickle.loads(pickle.dumps(lit)))
+    from_value = with_numbers(lambda lit: lit)
+    assert {o.ill_typed for o in from_text.objects(TRUMP, KG.pageRank)} == {False}
+    assert {o.ill_typed for o in from_value.objects(TRUMP, KG.pageRank)} == {None}
+    for first, second in ((from_text, from_value), (from_value, from_text)):
+        cache.unlink(missing_ok=True)
+        check(first, cache)
+        s = check(second, cache)
+        assert s["revalidated_nodes"] == set() and s["reused"] == s["nodes"]
+
+
 @given(data=st.data(),
        initial=st.lists(triples_strategy, max_size=30),
        with_ontology=st.booleans(),
