@@ -148,6 +148,8 @@ class Run:
     cpu: float
     peak_tree_mb: float
     peak_proc_mb: float
+    peak_tree_pss_mb: float = float("nan")    # summed proportional set size: shared pages counted once
+    triples: int = 0                          # triples in the graph.nt a kg build wrote
     out: str = ""
     err: str = ""
     code: int = 0
@@ -181,22 +183,26 @@ def measured(cmd: list[str], env: dict | None = None) -> Run:
     for r in readers:
         r.start()
     root = psutil.Process(proc.pid)
-    peak = 0
+    peak = peak_pss = 0
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
-        total = 0
+        total = total_pss = 0
         try:
             procs = [root, *root.children(recursive=True)]
         except psutil.NoSuchProcess:
             procs = []
         for p in procs:
             try:
-                total += p.memory_info().rss
-            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                # RSS counts a page shared by forked processes in each; PSS divides it among them.
+                info = p.memory_full_info()
+                total += info.rss
+                total_pss += info.pss
+            except (psutil.NoSuchProcess, psutil.AccessDenied, AttributeError):
                 pass
         peak = max(peak, total)
+        peak_pss = max(peak_pss, total_pss)
         time.sleep(0.05)
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -204,6 +210,7 @@ def measured(cmd: list[str], env: dict | None = None) -> Run:
         r.join()
     run = Run(wall=wall, cpu=usage.ru_utime + usage.ru_stime, peak_tree_mb=peak / 2**20,
               peak_proc_mb=usage.ru_maxrss / 1024,          # the largest single process (KiB on Linux)
+              peak_tree_pss_mb=peak_pss / 2**20 if peak_pss else float("nan"),
               out=b"".join(chunks["out"]).decode("utf-8", "replace"),
               err=b"".join(chunks["err"]).decode("utf-8", "replace"), code=proc.returncode)
     if run.code != 0:
@@ -227,7 +234,12 @@ def make_corpus(n: int, seed: int = 7) -> Path:
 def kg_build(corpus: Path, out: Path, workers: int, *extra: str, clear_cache: bool = True) -> Run:
     if clear_cache and (out / ".kg-cache").exists():
         shutil.rmtree(out / ".kg-cache")
-    return measured([*KG, "build", str(corpus), "--out", str(out), "--workers", str(workers), "--quiet", *extra])
+    run = measured([*KG, "build", str(corpus), "--out", str(out), "--workers", str(workers), "--quiet", *extra])
+    nt = out / "graph.nt"
+    if run.code == 0 and nt.is_file():
+        with open(nt, "rb") as fh:
+            run.triples = sum(1 for _ in fh)
+    return run
 
 
 def model_name(requested: str | None) -> str:
@@ -301,6 +313,27 @@ def report(rows: list[Row], labels: list[str], incremental: dict | None, args, m
             cells += [fmt(row.runs[l].peak_tree_mb, 0) if l in row.runs else "–" for l in labels]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
+    lines.append("Memory against the size of the graph: peak summed RSS (a page shared by forked processes "
+                 "counts in each) and peak summed PSS (shared pages divided among the processes that share "
+                 "them), in MB, and PSS per thousand triples of the graph (`graph.nt` lines):")
+    lines.append("")
+    lines.append("| articles | tokens | triples | bare RSS | bare PSS | "
+                 + " | ".join(f"{l} RSS | {l} PSS | {l} PSS MB / 1k triples" for l in labels) + " |")
+    lines.append("|---|---|---|---|---|" + "---|---|---|" * len(labels))
+    for row in rows:
+        bare = row.runs["bare"]
+        triples = max((r.triples for r in row.runs.values()), default=0)
+        cells = [str(row.size), str(row.tokens), str(triples or "–"), fmt(bare.peak_tree_mb, 0),
+                 fmt(bare.peak_tree_pss_mb, 0)]
+        for label in labels:
+            r = row.runs.get(label)
+            if r is None:
+                cells += ["–"] * 3
+                continue
+            per = fmt(1000 * r.peak_tree_pss_mb / triples, 2) if triples else "–"
+            cells += [fmt(r.peak_tree_mb, 0), fmt(r.peak_tree_pss_mb, 0), per]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
     staged = [r for r in rows if r.stages]
     if staged:
         names = []
