@@ -184,6 +184,7 @@ def measured(cmd: list[str], env: dict | None = None) -> Run:
         r.start()
     root = psutil.Process(proc.pid)
     peak = peak_pss = 0
+    next_pss = 0.0
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
@@ -193,16 +194,24 @@ def measured(cmd: list[str], env: dict | None = None) -> Run:
             procs = [root, *root.children(recursive=True)]
         except psutil.NoSuchProcess:
             procs = []
+        # RSS (cheap: /proc/PID/statm) every 50 ms. PSS divides a page shared by forked
+        # processes among them, but reading it walks the process's page tables (10 ms for
+        # a 1 GB process): on two cores, sampling it that often would slow the build being
+        # measured, so it is read twice a second (its peak may fall between two readings).
         for p in procs:
             try:
-                # RSS counts a page shared by forked processes in each; PSS divides it among them.
-                info = p.memory_full_info()
-                total += info.rss
-                total_pss += info.pss
-            except (psutil.NoSuchProcess, psutil.AccessDenied, AttributeError):
+                total += p.memory_info().rss
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
                 pass
         peak = max(peak, total)
-        peak_pss = max(peak_pss, total_pss)
+        if time.perf_counter() >= next_pss:
+            next_pss = time.perf_counter() + 0.5
+            for p in procs:
+                try:
+                    total_pss += p.memory_full_info().pss
+                except (psutil.NoSuchProcess, psutil.AccessDenied, AttributeError):
+                    pass
+            peak_pss = max(peak_pss, total_pss)
         time.sleep(0.05)
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -314,8 +323,9 @@ def report(rows: list[Row], labels: list[str], incremental: dict | None, args, m
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     lines.append("Memory against the size of the graph: peak summed RSS (a page shared by forked processes "
-                 "counts in each) and peak summed PSS (shared pages divided among the processes that share "
-                 "them), in MB, and PSS per thousand triples of the graph (`graph.nt` lines):")
+                 "counts in each; sampled every 50 ms) and peak summed PSS (shared pages divided among the "
+                 "processes that share them; sampled every 0.5 s, as reading it costs the measured build CPU), "
+                 "in MB, and PSS per thousand triples of the graph (`graph.nt` lines):")
     lines.append("")
     lines.append("| articles | tokens | triples | bare RSS | bare PSS | "
                  + " | ".join(f"{l} RSS | {l} PSS | {l} PSS MB / 1k triples" for l in labels) + " |")
