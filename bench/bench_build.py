@@ -164,8 +164,11 @@ class Row:
     stages: dict = field(default_factory=dict)
 
 
-def measured(cmd: list[str], env: dict | None = None) -> Run:
-    """Run ``cmd`` in a fresh child: wall, CPU (with its children), peak memory of the process tree."""
+def measured(cmd: list[str], env: dict | None = None, pss: bool = True) -> Run:
+    """Run ``cmd`` in a fresh child: wall, CPU (with its children), peak memory of the process tree.
+
+    ``pss=False`` reads only the RSS (for the incremental rebuilds, whose few seconds the
+    PSS readings would lengthen by about 5%)."""
     import threading
 
     import psutil
@@ -204,7 +207,7 @@ def measured(cmd: list[str], env: dict | None = None) -> Run:
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 pass
         peak = max(peak, total)
-        if time.perf_counter() >= next_pss:
+        if pss and time.perf_counter() >= next_pss:
             next_pss = time.perf_counter() + 0.5
             for p in procs:
                 try:
@@ -240,10 +243,11 @@ def make_corpus(n: int, seed: int = 7) -> Path:
     return folder
 
 
-def kg_build(corpus: Path, out: Path, workers: int, *extra: str, clear_cache: bool = True) -> Run:
+def kg_build(corpus: Path, out: Path, workers: int, *extra: str, clear_cache: bool = True, pss: bool = True) -> Run:
     if clear_cache and (out / ".kg-cache").exists():
         shutil.rmtree(out / ".kg-cache")
-    run = measured([*KG, "build", str(corpus), "--out", str(out), "--workers", str(workers), "--quiet", *extra])
+    run = measured([*KG, "build", str(corpus), "--out", str(out), "--workers", str(workers), "--quiet", *extra],
+                   pss=pss)
     nt = out / "graph.nt"
     if run.code == 0 and nt.is_file():
         with open(nt, "rb") as fh:
@@ -368,7 +372,8 @@ def report(rows: list[Row], labels: list[str], incremental: dict | None, args, m
     if incremental:
         i = incremental
         lines.append(f"Incremental build ({i['size']} articles + 1; the cache and outputs of the clean build are "
-                     f"restored before each rebuild, so every rebuild starts from the same state):")
+                     f"restored before each rebuild, so every rebuild starts from the same state; these builds are "
+                     f"measured with RSS sampling only):")
         lines.append("")
         lines.append("| workers | clean build s | rebuilds s | median rebuild s | median / clean |")
         lines.append("|---|---|---|---|---|")
@@ -403,9 +408,12 @@ def main() -> int:
     ap.add_argument("--incremental-repeat", type=int, default=3, help="rebuilds timed (from the same state)")
     ap.add_argument("--model", help="spaCy model (default: the one kg loads)")
     ap.add_argument("--results", type=Path, default=RESULTS)
+    ap.add_argument("--work", type=Path, default=OUT, help="folder for the corpora and build outputs")
     ap.add_argument("--from-json", type=Path, nargs="+", metavar="FILE",
                     help="only render the report from the measurements earlier runs saved (their .json), merged")
     args = ap.parse_args()
+    global OUT
+    OUT = args.work.resolve()
     args.load_start = os.getloadavg()[0]
     args.commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True,
                                  text=True).stdout.strip() or "?"
@@ -421,7 +429,8 @@ def main() -> int:
         rows = [Row(size=r["size"], tokens=r["tokens"], bare=r["bare"], stages=r["stages"],
                     runs={k: Run(**v) for k, v in r["runs"].items()}) for _, r in sorted(by_size.items())]
         args.load_start = saved.get("load_start", float("nan"))
-        args.commit = saved.get("commit", "?")
+        commits = list(dict.fromkeys(p.get("commit", "?") for p in parts))
+        args.commit = saved.get("commit", "?") if len(commits) == 1 else "` + `".join(commits)
         args.load_end = saved.get("load_end", float("nan"))
         args.repeat, args.repeat_up_to = saved.get("repeat", args.repeat), saved.get("repeat_up_to", args.repeat_up_to)
         text = report(rows, saved["labels"], saved.get("incremental"), args, saved["model"])
@@ -481,7 +490,7 @@ def main() -> int:
             out = OUT / f"incremental_{n}_{w}w_out"
             if out.exists():
                 shutil.rmtree(out)
-            clean = kg_build(src, out, w)                       # first build: empty cache
+            clean = kg_build(src, out, w, pss=False)            # first build: empty cache
             saved = OUT / f"incremental_{n}_{w}w_saved"
             if saved.exists():
                 shutil.rmtree(saved)
@@ -491,13 +500,13 @@ def main() -> int:
             for _ in range(args.incremental_repeat):
                 shutil.rmtree(out)
                 shutil.copytree(saved, out)
-                rebuilds.append(kg_build(src, out, w, clear_cache=False).wall)
+                rebuilds.append(kg_build(src, out, w, clear_cache=False, pss=False).wall)
             rebuilt = (out / "graph.ttl").read_bytes()
             incremental["runs"][w] = {"clean": clean.wall, "rebuilds": rebuilds}
             print(f"incremental {n}+1, {w} worker(s): clean {clean.wall:.1f}s, rebuilds "
                   + ", ".join(f"{r:.1f}s" for r in rebuilds), file=sys.stderr, flush=True)
         clean_out = OUT / f"incremental_{n}_clean"
-        clean_plus = kg_build(src, clean_out, max(workers), "--no-cache")
+        clean_plus = kg_build(src, clean_out, max(workers), "--no-cache", pss=False)
         incremental.update(clean_plus=clean_plus.wall, bytes=len(rebuilt),
                            identical=rebuilt == (clean_out / "graph.ttl").read_bytes())
     args.load_end = os.getloadavg()[0]
