@@ -392,6 +392,7 @@ def report(rows: list[Row], labels: list[str], incremental: dict | None, args, m
 # --------------------------------------------------------------------------- main
 
 def main() -> int:
+    global OUT
     if len(sys.argv) > 1 and sys.argv[1] == "_stages":
         sys.argv = [sys.argv[0], *sys.argv[2:]]
         exec(compile(STAGES, "<stages>", "exec"), {"__name__": "__stages__"})
@@ -412,7 +413,6 @@ def main() -> int:
     ap.add_argument("--from-json", type=Path, nargs="+", metavar="FILE",
                     help="only render the report from the measurements earlier runs saved (their .json), merged")
     args = ap.parse_args()
-    global OUT
     OUT = args.work.resolve()
     args.load_start = os.getloadavg()[0]
     args.commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True,
