@@ -14,7 +14,7 @@ from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from kg.extract.article import extract_article, paragraphs
 from kg.ingest import DEFAULT_MAX_BYTES, Skip, expand_inputs, iter_documents
@@ -75,8 +75,12 @@ def parse_documents(nlp, documents: Iterable[Document], batch_size: int = 64) ->
         yield extract_article(document, docs_of(index))
 
 
-def extract_corpus(options: BuildOptions, stats: BuildStats) -> list[ArticleResult]:
+def extract_corpus(options: BuildOptions, stats: BuildStats,
+                   engine_started: Callable[[], None] | None = None) -> list[ArticleResult]:
     """Read, parse and extract every article the inputs name; record skips in ``stats``.
+
+    ``engine_started`` is called once the workers have been started (a build preloads
+    its later stages' imports then, so that they do not hold up the workers' start).
 
     Articles stream from disk to the engine (this process, a pool of
     ``options.workers`` processes, or the Dask cluster at ``options.dask``)
@@ -108,9 +112,8 @@ def extract_corpus(options: BuildOptions, stats: BuildStats) -> list[ArticleResu
     engine = make_engine(options.workers, options.model, options.batch_size, options.dask)
     if hasattr(engine, "warm"):
         engine.warm(_expected_misses(files, cache, options.max_bytes))
-    # The later stages' libraries load while extraction mostly waits on its workers;
-    # started only now, so that the imports do not hold up the workers' start.
-    threading.Thread(target=_import_later_stages, name="kg-preload", daemon=True).start()
+    if engine_started is not None:
+        engine_started()
     per_task = articles_per_task(len(files), getattr(engine, "slots", 1),
                                  upper=32 if options.workers <= 1 and not options.dask else 8)
 
@@ -197,7 +200,9 @@ def _build(options: BuildOptions) -> BuildStats:
     started = time.monotonic()
     stats = BuildStats()
     clock = _Clock(started)
-    results = extract_corpus(options, stats)
+    # The later stages' libraries load while extraction mostly waits on its workers.
+    results = extract_corpus(options, stats, engine_started=lambda: threading.Thread(
+        target=_import_later_stages, name="kg-preload", daemon=True).start())
     clock.lap("read, parse and extract")
     if not results:
         stats.seconds = time.monotonic() - started
