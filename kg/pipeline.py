@@ -132,6 +132,10 @@ def extract_corpus(options: BuildOptions, stats: BuildStats,
         engine.close(cancel=not ok)
     if cache is not None:
         log.info("cache %s: %d articles reused, %d extracted", cache.root, cache.stats.hits, cache.stats.misses)
+        if cache.stats.rejected:
+            n = cache.stats.rejected
+            stats.notes.append((str(cache.root), f"{n} cache entr{'y' if n == 1 else 'ies'} rejected "
+                                                  "(damaged, edited or not kg's); extracted again"))
     return results
 
 
