@@ -198,7 +198,7 @@ def fewer_collections(thresholds: tuple[int, int, int] = GC_THRESHOLDS):
 def _build(options: BuildOptions) -> BuildStats:
     from kg import analyze, forked, render
     from kg.graph import build_graph
-    from kg.io import write_outputs
+    from kg.io import write_output_set
     from kg.resolve import resolve
 
     started = time.monotonic()
@@ -248,7 +248,10 @@ def _build(options: BuildOptions) -> BuildStats:
         if check_job is not None:
             check_job.cancel()
     # All or nothing: an interrupted build never leaves a new page beside an old graph.
-    write_outputs({out / name: outputs[name] for name in OUTPUT_FILES if name in outputs})
+    written = write_output_set(out, {name: outputs[name] for name in OUTPUT_FILES if name in outputs})
+    if written.removed:
+        stats.notes.append((str(out), f"removed {len(written.removed)} leftover(s) of an interrupted build: "
+                                      + ", ".join(written.removed)))
     clock.lap("write")
     if validation is not None:
         stats.validation = validation
