@@ -24,7 +24,8 @@ from rdflib import Graph  # noqa: E402
 
 from kg import entitygraph  # noqa: E402
 from kg.graph import PREFIXES  # noqa: E402
-from kg.triples import OxigraphWriter, TripleGraph, serialize_many  # noqa: E402
+from kg.triples import TripleGraph  # noqa: E402
+from kg.writer import OxigraphWriter, serialize_many  # noqa: E402
 
 
 def timed(fn, repeat: int) -> tuple[float, object]:
