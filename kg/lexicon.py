@@ -61,6 +61,7 @@ class Lexicon:
     capitals: dict[str, str] = field(default_factory=dict)              # surface -> code
     ambiguous: set[str] = field(default_factory=set)
     offices: dict[str, Office] = field(default_factory=dict)            # norm title -> Office
+    office_heads: dict[str, Office] = field(default_factory=dict)       # head noun ("minister") -> Office
     office_max_words: int = 1
     title_modifiers: set[str] = field(default_factory=set)
     org_heads: set[str] = field(default_factory=set)
@@ -116,6 +117,9 @@ def lexicon() -> Lexicon:
             key = norm_title(form)
             lex.offices.setdefault(key, entry)
             lex.office_max_words = max(lex.office_max_words, len(key.split()))
+    for h in offices.get("heads", []):
+        lex.office_heads[norm_title(h["head"])] = Office(h["head"], bool(h.get("leader")), None,
+                                                         bool(h.get("public", True)))
     lex.title_modifiers = {m.lower() for m in offices.get("modifiers", [])}
     lex.org_heads = {h.lower() for h in offices.get("organization_heads", [])}
     lex.government_heads = {h.lower() for h in offices.get("government_heads", [])}
