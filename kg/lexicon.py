@@ -70,6 +70,9 @@ class Lexicon:
     commodity_max_words: int = 1
     triggers: dict = field(default_factory=dict)
     org_forms: dict[str, str] = field(default_factory=dict)             # surface -> canonical body name
+    blocs: set[str] = field(default_factory=set)                        # canonical names of blocs (EU, OPEC)
+    instrument_heads: set[str] = field(default_factory=set)             # "Agreement", "Act": not bodies
+    name_particles: set[str] = field(default_factory=set)               # "de", "van", "al": inside names
 
     def country_of(self, surface: str, allow_ambiguous: bool = True) -> str | None:
         """The country code a surface form stands for (name, alias, demonym, capital), or None."""
@@ -129,7 +132,12 @@ def lexicon() -> Lexicon:
                 lex.commodities.setdefault(variant.lower(), term["name"])
                 lex.commodity_max_words = max(lex.commodity_max_words, len(variant.split()))
     lex.triggers = _load("triggers.json")
-    for org in _load("organizations.json")["organizations"]:
+    orgs = _load("organizations.json")
+    for org in orgs["organizations"]:
         for form in [org["name"], *org.get("aliases", [])]:
             lex.org_forms.setdefault(form, org["name"])
+        if org.get("bloc"):
+            lex.blocs.add(org["name"])
+    lex.instrument_heads = {w.lower() for w in orgs.get("instrument_heads", [])}
+    lex.name_particles = set(_load("names.json")["particles"])
     return lex

@@ -175,3 +175,17 @@ class Paragraph:
             if lid and t.dep_ in ("nsubj", "nsubjpass") and self.type_of(lid) in (COUNTRY, ORGANIZATION):
                 return lid
         return None
+
+
+def span_chars(par: Paragraph, start_tok: int, end_tok: int) -> tuple[int, int]:
+    doc = par.doc
+    return par.offset + doc[start_tok].idx, par.offset + doc[end_tok - 1].idx + len(doc[end_tok - 1].text)
+
+
+def add_mention(par: Paragraph, type_: str, name: str, start: int, end: int,
+         key: str | None = None, vote: str | None = None) -> str:
+    surface = par.doc[start:end].text
+    lid = par.table.add(type_, name, surface, span_chars(par, start, end), key=key, vote=vote)
+    for i in range(start, end):
+        par.tok_ent[i] = lid
+    return lid

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.context import Paragraph
+from kg.extract.bodies import government_bodies, org_phrases, organization
+from kg.extract.context import Paragraph, add_mention, span_chars
 from kg.lexicon import lexicon, norm_title
 from kg.model import COMMODITY, COUNTRY, ORGANIZATION, PERSON
 from kg.textutil import strip_possessive
@@ -30,11 +31,6 @@ _NOT_VARIETY = {"imported", "exported", "subsidized", "subsidised", "dumped", "s
                 "included", "controlled", "licensed", "required", "approved", "cleared", "halted", "stopped"}
 _POSSESSIVE = ("'s", "’s", "'", "’")
 _ORG_REJECT = re.compile(r"^(?:[a-z\W\d]+|\W.*)$")
-
-
-def _span_chars(par: Paragraph, start_tok: int, end_tok: int) -> tuple[int, int]:
-    doc = par.doc
-    return par.offset + doc[start_tok].idx, par.offset + doc[end_tok - 1].idx + len(doc[end_tok - 1].text)
 
 
 def _trim(doc, start: int, end: int) -> tuple[int, int]:
@@ -69,15 +65,6 @@ def _country_token_parts(token) -> list[str]:
     return []
 
 
-def add_mention(par: Paragraph, type_: str, name: str, start: int, end: int,
-         key: str | None = None, vote: str | None = None) -> str:
-    surface = par.doc[start:end].text
-    lid = par.table.add(type_, name, surface, _span_chars(par, start, end), key=key, vote=vote)
-    for i in range(start, end):
-        par.tok_ent[i] = lid
-    return lid
-
-
 def find_mentions(par: Paragraph, body_name_tokens: set[str] | None = None) -> None:
     """Fill ``par.tok_ent`` and the article table with the paragraph's mentions.
 
@@ -104,16 +91,17 @@ def find_mentions(par: Paragraph, body_name_tokens: set[str] | None = None) -> N
         elif label == "PERSON":
             _person(par, start, end, body_name_tokens)
         elif label in ("ORG", "FAC"):
-            _organization(par, start, end, label)
-    _org_phrases(par)
-    _government_bodies(par)
+            if organization(par, start, end, label) == PERSON:
+                _person(par, start, end, None)
+    org_phrases(par)
+    government_bodies(par)
     for token in doc:
         if token.i in par.tok_ent:
             continue
         parts = [p for p in re.split(r"[-–]", token.text) if p]
         for part, code in zip(parts, _country_token_parts(token)):
             lid = par.table.add(COUNTRY, lex.countries[code].name, part,
-                                _span_chars(par, token.i, token.i + 1), key=code)
+                                span_chars(par, token.i, token.i + 1), key=code)
             par.tok_ent.setdefault(token.i, lid)
     par.persons.sort()
 
@@ -212,120 +200,3 @@ def _person(par: Paragraph, start: int, end: int, body_name_tokens: set[str] | N
     par.persons.append((start, lid))
 
 
-def _after_title(doc, start: int) -> bool:
-    """Whether an office title ends right before ``start`` (optionally with a comma between)."""
-    lex = lexicon()
-    stop = start - 1 if start > 0 and doc[start - 1].text == "," else start
-    return any(lex.office(doc[k:stop].text) for k in range(max(0, stop - lex.office_max_words), stop))
-
-
-def _organization(par: Paragraph, start: int, end: int, label: str) -> None:
-    doc = par.doc
-    lex = lexicon()
-    name = strip_possessive(doc[start:end].text)
-    words = doc[start:end]
-    if label == "ORG" and 2 <= len(words) <= 3 and all(t.text[0].isupper() for t in words if t.is_alpha) \
-            and not {t.lower_ for t in words} & lex.org_heads and name not in lex.org_forms and _after_title(doc, start):
-        # "Agriculture Minister Heather MacLeod" tagged as an organization: a person after a title.
-        _person(par, start, end, None)
-        return
-    if not name or _ORG_REJECT.match(name) or len(name) > 120:
-        return
-    if lex.commodities.get(name.lower()) or lex.office(name):
-        return
-    if label == "FAC" and not ({t.lower_ for t in doc[start:end]} & lex.org_heads) and name not in lex.org_forms:
-        return
-    canonical = lex.org_forms.get(name, name)
-    add_mention(par, ORGANIZATION, canonical, start, end, key=canonical, vote=ORGANIZATION)
-
-
-_ORG_JOINERS = {"of", "for", "&", "the", "in"}
-
-
-def _org_phrases(par: Paragraph) -> None:
-    """ "Indonesian Nickel Miners Association", "U.S. Lumber Coalition": capitalized words up to an
-    organization head word, which the ruler's demonym or the NER may have split."""
-    doc = par.doc
-    lex = lexicon()
-    heads = lex.org_heads
-    i = 0
-    n = len(doc)
-    while i < n:
-        t = doc[i]
-        if not (t.is_title or t.is_upper) or t.is_punct or t.i == t.sent.start and t.lower_ in ("the", "a"):
-            i += 1
-            continue
-        j = i
-        last_head = -1
-        while j < n and (doc[j].is_title or doc[j].is_upper or (doc[j].lower_ in _ORG_JOINERS and j > i)) \
-                and not doc[j].is_punct:
-            if doc[j].lower_ in heads and (doc[j].is_title or doc[j].is_upper):
-                last_head = j
-            j += 1
-        if last_head > i and not any(par.type_of(par.tok_ent.get(k)) == PERSON for k in range(i, last_head + 1)):
-            end = last_head + 1
-            # "Chamber of Mining Entrepreneurs", "Council of Canada": the name goes on after "of".
-            if end < j and doc[end].lower_ == "of":
-                stop = j
-                while stop > end and doc[stop - 1].lower_ in _ORG_JOINERS:
-                    stop -= 1
-                if stop > end + 1:
-                    end = stop
-            start = i
-            if doc[start].lower_ in ("the",):
-                start += 1
-            name = doc[start:end].text
-            title_next = end < n and any(lex.office(doc[end:end + w].text) for w in (1, 2, 3))
-            if end - start >= 2 and not title_next and not lex.office(name) and not any(
-                    lex.office(doc[k:end].text) for k in range(start, end)):
-                olds = {}
-                for k in range(start, end):
-                    old = par.tok_ent.pop(k, None)
-                    if old and old not in olds:
-                        olds[old] = k
-                for old in olds:
-                    for sp in list(par.table.entities[old].spans):
-                        if par.offset + doc[start].idx <= sp[0] < par.offset + doc[end - 1].idx + len(doc[end - 1]):
-                            par.table.retract(old, sp[0])
-                add_mention(par, ORGANIZATION, name, start, end, key=name, vote=ORGANIZATION)
-        i = max(j, i + 1)
-
-
-def _government_bodies(par: Paragraph) -> None:
-    """Bodies of a state: "China's Ministry of Commerce", "the U.S. Commerce Department",
-    "Malaysia's trade ministry" (a lower-case body becomes an organization here)."""
-    doc = par.doc
-    lex = lexicon()
-    for token in doc:
-        if token.lower_ not in lex.government_heads or token.pos_ not in ("NOUN", "PROPN"):
-            continue
-        lid = par.tok_ent.get(token.i)
-        start = token.i
-        if lid and par.type_of(lid) == ORGANIZATION:
-            while start > 0 and par.tok_ent.get(start - 1) == lid:
-                start -= 1
-        elif lid:
-            continue
-        else:
-            while start > 0 and doc[start - 1].dep_ in ("compound", "amod") and doc[start - 1].head.i == token.i \
-                    and doc[start - 1].is_alpha and not par.tok_ent.get(start - 1) and doc[start - 1].lower_ not in ("the", "its"):
-                start -= 1
-            if start == token.i and token.is_lower:
-                continue
-        j = start - 1
-        if j >= 0 and doc[j].text in ("'s", "’s"):
-            j -= 1
-        owner = par.tok_ent.get(j) if j >= 0 else None
-        if owner is None or par.type_of(owner) != COUNTRY:
-            # "... of China's Ministry" or a demonym/country inside the name
-            inner = [par.tok_ent.get(k) for k in range(start, token.i + 1)]
-            owner = next((o for o in inner if o and par.type_of(o) == COUNTRY), None)
-        if owner is None:
-            continue
-        if not lid:
-            # A lower-case body ("the trade ministry") is no name of its own: it stands for its country.
-            for k in range(start, token.i + 1):
-                par.body_country[k] = owner
-            continue
-        par.table.entities[lid].attrs["country"] = owner
-        par.table.entities[lid].attrs["country_code"] = par.table.entities[owner].key or ""

@@ -12,7 +12,7 @@ the text names none does the closed table of one-country offices supply it.
 from __future__ import annotations
 
 from kg.extract.context import Paragraph
-from kg.extract.titles import is_head, match_office, portfolio_word
+from kg.extract.titles import entity_in, is_head, match_office, portfolio_word, shouting, split_body, title_run
 from kg.lexicon import Office, lexicon
 from kg.model import COUNTRY, OFFICIAL, ORGANIZATION, PERSON, Literal
 
@@ -160,61 +160,13 @@ def _counterpart_country(par: Paragraph, i: int) -> str | None:
     return None
 
 
-def _shouting(doc) -> bool:
-    """An all-caps line (a wire headline): its words are no evidence of titles."""
-    letters = [c for c in doc.text if c.isalpha()]
-    return len(letters) > 8 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
-
-
-def _title_run(par: Paragraph, end: int, sent_start: int) -> int:
-    """The first token of the run of title-like words that ends before token ``end``."""
-    doc = par.doc
-    lex = lexicon()
-    k = end - 1
-    while k >= sent_start and end - k <= 9:
-        t = doc[k]
-        lid = par.tok_ent.get(k)
-        if lid and par.type_of(lid) != ORGANIZATION:
-            break
-        if lid and par.table.entities[lid].name in lex.org_forms.values():
-            break                       # "EU", "GATT": the body, not a title word
-        if t.text in ("-", "–") and k > sent_start and doc[k - 1].is_alpha:
-            k -= 1
-            continue
-        low = t.lower_
-        if low in lex.title_modifiers or is_head(t):
-            k -= 1
-            continue
-        if low in ("of", "for") and k - 1 >= sent_start and is_head(doc[k - 1]) or (
-                low == "the" and k - 2 >= sent_start and doc[k - 1].lower_ == "of" and is_head(doc[k - 2])):
-            k -= 1              # "Secretary of the Treasury", "Minister for Trade"
-            continue
-        if t.is_stop and low not in ("and",) or t.pos_ in ("VERB", "AUX", "DET", "PRON", "ADP", "NUM") \
-                or not portfolio_word(t) or (not t.is_lower and t.i == sent_start and low in ("the", "a")):
-            break
-        k -= 1
-    start = k + 1
-    while start < end and doc[start].lower_ in ("and", "&", "-"):
-        start += 1
-    return start
-
-
-def _split_body(par: Paragraph, run) -> tuple[int, object]:
-    """Where a body named inside a title run ends: "Senate Finance Committee chairman"."""
-    lex = lexicon()
-    for m in range(len(run) - 1, 0, -1):
-        if run[m - 1].lower_ in lex.org_heads and match_office(run[m:]):
-            return m, run[:m]
-    return 0, None
-
-
 def _title_before(par: Paragraph, start: int, person: str) -> bool:
     doc = par.doc
     lex = lexicon()
-    if _shouting(doc):
+    if shouting(doc):
         return False
     sent_start = doc[start].sent.start
-    first = _title_run(par, start, sent_start)
+    first = title_run(par, start, sent_start)
     if first >= start:
         return _title_before_comma(par, start, person)
     run = doc[first:start]
@@ -229,7 +181,7 @@ def _title_before(par: Paragraph, start: int, person: str) -> bool:
             if office:
                 title, first = cand, cand.start
                 break
-        m, body_phrase = _split_body(par, cand)
+        m, body_phrase = split_body(par, cand)
         if body_phrase is not None:
             title, first = cand[m:], cand.start
             office = match_office(title)
@@ -274,6 +226,12 @@ def _owner_before(par: Paragraph, first: int, sent_start: int) -> str | None:
     """The country or body a title belongs to, written before it: "Japan's", "Korean", "peruvian"."""
     doc = par.doc
     body, _ = _country_before(par, first)
+    if body is None and first - 2 >= sent_start and doc[first - 1].text in ("'s", "’s"):
+        # "the central bank's vice president": a body the article tied to its country before.
+        k = first - 2
+        while k > sent_start and doc[k - 1].is_lower and doc[k - 1].lower_ not in _DETS:
+            k -= 1
+        return par.table.generic_bodies.get(" ".join(t.lower_ for t in doc[k:first - 1]))
     if body is None and first - 1 >= sent_start:
         t = doc[first - 1]
         code = lexicon().country_of(t.text, allow_ambiguous=False) if t.is_alpha else None
@@ -293,7 +251,7 @@ def _title_before_comma(par: Paragraph, start: int, person: str) -> bool:
     Washington embassy, Chen Shibiao,": a title phrase, a comma, the name."""
     doc = par.doc
     sent_start = doc[start].sent.start
-    if start - 2 < sent_start or doc[start - 1].text != "," or _shouting(doc):
+    if start - 2 < sent_start or doc[start - 1].text != "," or shouting(doc):
         return False
     comma = start - 1
     lex = lexicon()
@@ -307,7 +265,7 @@ def _title_before_comma(par: Paragraph, start: int, person: str) -> bool:
             continue
         if h + 1 < comma and doc[h + 1].lower_ not in _PREPS:
             continue
-        first = _title_run(par, h + 1, sent_start)
+        first = title_run(par, h + 1, sent_start)
         tail_first = h + 1
         # "Minister of Commerce of Peru": the table's own "of" titles run on.
         for e in range(comma, h + 1, -1):
@@ -327,7 +285,7 @@ def _title_before_comma(par: Paragraph, start: int, person: str) -> bool:
         if body is None:
             body = _country_after_of(par, tail_first, comma) if tail_first < comma else None
             if body is None and tail_first < comma and doc[tail_first].lower_ == "of":
-                body = _entity_in(par, tail_first, comma)
+                body = entity_in(par, tail_first, comma)
         _retract(par, title)
         _emit(par, person, title, office, body, {t.lower_ for t in title} | ({before.lower_} if before is not None else set()),
               doc[start])
@@ -335,26 +293,11 @@ def _title_before_comma(par: Paragraph, start: int, person: str) -> bool:
     return False
 
 
-def _entity_in(par: Paragraph, i: int, end: int) -> str | None:
-    """The last country (or, failing one, body) named in tokens [i, end)."""
-    found = None
-    for k in range(i, end):
-        lid = par.tok_ent.get(k)
-        if lid and par.type_of(lid) == COUNTRY:
-            found = lid
-    if found is None:
-        for k in range(i, end):
-            lid = par.tok_ent.get(k)
-            if lid and par.type_of(lid) == ORGANIZATION:
-                return lid
-    return found
-
-
 def _apposition_after(par: Paragraph, end: int, person: str) -> bool:
     """ "<name>, [the] [Country's|Country|demonym] <title> [of|for <body or country>]," """
     doc = par.doc
     sent_end = doc[end - 1].sent.end if end > 0 else len(doc)
-    if end >= sent_end or doc[end].text != "," or _shouting(doc):
+    if end >= sent_end or doc[end].text != "," or shouting(doc):
         return False
     lex = lexicon()
     stop = end + 1
@@ -399,7 +342,7 @@ def _apposition_after(par: Paragraph, end: int, person: str) -> bool:
             title, e = doc[i:k], k
     named_body = False
     if body is None and e < stop and doc[e].lower_ in ("of", "for", "at", "to"):
-        body = _country_after_of(par, e, stop) or _entity_in(par, e, stop)
+        body = _country_after_of(par, e, stop) or entity_in(par, e, stop)
         if body is None and doc[e].lower_ in ("of", "for", "at"):
             named_body = any(t.lower_ in lex.government_heads for t in doc[e:stop])
     _retract(par, title)

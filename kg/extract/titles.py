@@ -9,12 +9,20 @@ These functions read tokens only (text, case, part of speech), never the model.
 """
 from __future__ import annotations
 
+from kg.extract.context import Paragraph
 from kg.lexicon import Office, lexicon, norm_title
+from kg.model import COUNTRY, ORGANIZATION
 
 LEAD_BREAKERS = {"vice", "deputy", "acting", "assistant", "under", "interim", "former", "co"}
 _JOINERS = {"and", "&"}
 _POS_OK = {"NOUN", "PROPN", "ADJ", ""}          # "" for hand-built Docs without tags
 _PORTFOLIO_PREPS = {"for", "of"}
+
+
+def shouting(doc) -> bool:
+    """An all-caps line (a wire headline): its words are no evidence of titles."""
+    letters = [c for c in doc.text if c.isalpha()]
+    return len(letters) > 8 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
 
 
 def head_office(words: str) -> Office | None:
@@ -79,3 +87,60 @@ def match_office(tokens) -> Office | None:
                 head = head_office(" ".join(x.text for x in toks[:i + 1]))
                 return Office(words, False, None, head.public)
     return None
+
+
+def title_run(par: Paragraph, end: int, sent_start: int) -> int:
+    """The first token of the run of title-like words that ends before token ``end``."""
+    doc = par.doc
+    lex = lexicon()
+    k = end - 1
+    while k >= sent_start and end - k <= 9:
+        t = doc[k]
+        lid = par.tok_ent.get(k)
+        if lid and par.type_of(lid) != ORGANIZATION:
+            break
+        if lid and par.table.entities[lid].name in lex.org_forms.values():
+            break                       # "EU", "GATT": the body, not a title word
+        if t.text in ("-", "–") and k > sent_start and doc[k - 1].is_alpha:
+            k -= 1
+            continue
+        low = t.lower_
+        if low in lex.title_modifiers or is_head(t):
+            k -= 1
+            continue
+        if low in ("of", "for") and k - 1 >= sent_start and is_head(doc[k - 1]) or (
+                low == "the" and k - 2 >= sent_start and doc[k - 1].lower_ == "of" and is_head(doc[k - 2])):
+            k -= 1              # "Secretary of the Treasury", "Minister for Trade"
+            continue
+        if t.is_stop and low not in ("and",) or t.pos_ in ("VERB", "AUX", "DET", "PRON", "ADP", "NUM") \
+                or not portfolio_word(t) or (not t.is_lower and t.i == sent_start and low in ("the", "a")):
+            break
+        k -= 1
+    start = k + 1
+    while start < end and doc[start].lower_ in ("and", "&", "-"):
+        start += 1
+    return start
+
+
+def split_body(par: Paragraph, run) -> tuple[int, object]:
+    """Where a body named inside a title run ends: "Senate Finance Committee chairman"."""
+    lex = lexicon()
+    for m in range(len(run) - 1, 0, -1):
+        if run[m - 1].lower_ in lex.org_heads and match_office(run[m:]):
+            return m, run[:m]
+    return 0, None
+
+
+def entity_in(par: Paragraph, i: int, end: int) -> str | None:
+    """The last country (or, failing one, body) named in tokens [i, end)."""
+    found = None
+    for k in range(i, end):
+        lid = par.tok_ent.get(k)
+        if lid and par.type_of(lid) == COUNTRY:
+            found = lid
+    if found is None:
+        for k in range(i, end):
+            lid = par.tok_ent.get(k)
+            if lid and par.type_of(lid) == ORGANIZATION:
+                return lid
+    return found
