@@ -73,6 +73,7 @@ class Lexicon:
     blocs: set[str] = field(default_factory=set)                        # canonical names of blocs (EU, OPEC)
     instrument_heads: set[str] = field(default_factory=set)             # "Agreement", "Act": not bodies
     name_particles: set[str] = field(default_factory=set)               # "de", "van", "al": inside names
+    speech_verbs: set[str] = field(default_factory=set)                 # "said", "told": a person speaks
 
     def country_of(self, surface: str, allow_ambiguous: bool = True) -> str | None:
         """The country code a surface form stands for (name, alias, demonym, capital), or None."""
@@ -139,5 +140,7 @@ def lexicon() -> Lexicon:
         if org.get("bloc"):
             lex.blocs.add(org["name"])
     lex.instrument_heads = {w.lower() for w in orgs.get("instrument_heads", [])}
-    lex.name_particles = set(_load("names.json")["particles"])
+    names = _load("names.json")
+    lex.name_particles = set(names["particles"])
+    lex.speech_verbs = set(names["speech_verbs"])
     return lex

@@ -82,6 +82,7 @@ def resolve(results: Iterable[ArticleResult]) -> Corpus:
         if ent is not entities[ent.uid]:
             _absorb(entities[ent.uid], ent)
     facts = _drop_overruled(_map_facts(results, agent_uid))
+    _drop_stray_names(entities, groups, ents, agent_uid, facts)
     facts = _to_countries(facts, entities)
     facts, events = _resolve_occurrences(results, ents, facts, entities)
     entities.update(events)
@@ -93,6 +94,25 @@ def resolve(results: Iterable[ArticleResult]) -> Corpus:
     facts = sorted({f for f in facts if f.subject in entities and (not isinstance(f.obj, str) or f.obj in entities)},
                    key=_fact_sort)
     return Corpus(documents=documents, entities=dict(sorted(entities.items())), facts=facts)
+
+
+def _drop_stray_names(entities, groups, ents, agent_uid, facts) -> None:
+    """A one-word "person" that never has a fuller name, a title, a fact or a verb of saying is a
+    capitalised word the NER misread ("Countertrade is costly", "surplus Feedgrains")."""
+    used = {f.subject for f in facts} | {f.obj for f in facts if isinstance(f.obj, str)}
+    support: dict[str, bool] = defaultdict(bool)
+    for members in groups.values():
+        for m in members:
+            e = ents[m]
+            uid = agent_uid.get(m)
+            if uid is None or e.type not in _PERSONS:
+                continue
+            support[uid] |= bool(e.attrs.get("speaker")) or any(len(f.split()) > 1 for f in e.forms) \
+                or bool(e.votes.get(OFFICIAL))
+    for uid, ok in support.items():
+        ent = entities.get(uid)
+        if ent is not None and ent.type in _PERSONS and not ok and uid not in used and " " not in ent.label:
+            del entities[uid]
 
 
 def _fact_sort(f: ResolvedFact):
@@ -119,9 +139,14 @@ def _join_people(ents, uf) -> None:
     full: dict[str, list] = defaultdict(list)        # full name -> gids
     full_docs: dict[str, set] = defaultdict(set)     # full name -> articles it appears in
     single: dict[str, str] = {}                      # one-word person name -> its first gid
+    surnames = {}
     for gid in ordered:
         e, name = ents[gid], names[gid]
-        if e.type in _PERSONS:
+        if e.type in _PERSONS and len(name.split()) >= 2 and name.split()[0] in lex.name_particles:
+            surnames[gid] = name        # "van Dijk": a family name with its particle, not a full name
+    for gid in ordered:
+        e, name = ents[gid], names[gid]
+        if e.type in _PERSONS and gid not in surnames:
             if len(name.split()) >= 2:
                 full[name].append(gid)
                 full_docs[name].add(gid[0])
@@ -136,6 +161,15 @@ def _join_people(ents, uf) -> None:
         words = name.split()
         last[words[-1]].add(name)
         first[words[0]].add(name)
+        for k in range(1, len(words) - 1):
+            if words[k] in lex.name_particles:
+                last[" ".join([words[k].lower(), *words[k + 1:]])].add(name)   # "Pieter van Dijk" is "van Dijk"
+    for gid, name in surnames.items():
+        words = name.split()
+        pool = last.get(" ".join([words[0].lower(), *words[1:]]), set())
+        choice = {n for n in pool if gid[0] in full_docs[n]} or pool
+        if len(choice) == 1:
+            uf.union(full[next(iter(choice))][0], gid)
     for gid in ordered:
         e, name = ents[gid], names[gid]
         if e.type == ORGANIZATION:
@@ -185,10 +219,39 @@ def _join_organizations(ents, uf) -> None:
         caps = "".join(w[0] for w in _norm(ents[gid].name).split() if w[:1].isupper())
         if len(caps) >= 2 and len(words) >= 2:
             initials[caps.lower()].append(gid)
+    _join_within_articles(ents, uf)
     # "EU" is "European Union" when the corpus spells out exactly one such name.
     for key, gid in sorted(orgs.items()):
         if ents[gid].name.isupper() and 2 <= len(key) <= 6 and len({uf.find(g) for g in initials.get(key, [])}) == 1:
             uf.union(initials[key][0], gid)
+
+
+def _join_within_articles(ents, uf) -> None:
+    """In one article, "the Commission" is the one "Andean Tin Commission" it names, and "Nph" is
+    the one body whose initials it spells ("Nordic Paper Holdings")."""
+    lex = lexicon()
+    by_doc: dict[str, list] = defaultdict(list)
+    for gid, e in sorted(ents.items()):
+        if e.type in (ORGANIZATION, *_PERSONS) and e.forms:
+            by_doc[gid[0]].append(gid)
+    for gids in by_doc.values():
+        orgs = [g for g in gids if ents[g].type == ORGANIZATION and len(_norm(ents[g].name).split()) >= 2]
+        for gid in gids:
+            e = ents[gid]
+            name = _norm(e.name)
+            if " " in name:
+                continue
+            if e.type == ORGANIZATION and name.lower() in lex.org_heads:
+                fits = {uf.find(g) for g in orgs if name in _norm(ents[g].name).split()}
+                if len(fits) == 1:
+                    uf.union(next(iter(fits)), gid)
+                continue
+            if 2 <= len(name) <= 6 and name[0].isupper():
+                fits = {uf.find(g) for g in orgs
+                        if "".join(w[0] for w in _norm(ents[g].name).split() if w[:1].isupper()) == name.upper()}
+                if len(fits) == 1:
+                    e.vote(ORGANIZATION, sum(e.votes.values()) + 1)
+                    uf.union(next(iter(fits)), gid)
 
 
 def _make_entity(members, docs) -> ResolvedEntity:

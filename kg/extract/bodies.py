@@ -3,9 +3,9 @@
 The NER's organizations are taken only when they look like a body's name: not an all-caps
 headline fragment the body never names, not a law or an agreement ("... Act", "... Agreement"),
 not a cell of a table or a file number, not a country. An acronym in brackets after a body is that
-body's alias ("the Korea Trade Commission (KTC)"), and a bracketed acronym after anything else is no
-body at all ("mad cow disease (BSE)"). Capitalised phrases that end in an organization head word
-are bodies even where the NER split them ("Oil and Natural Gas Commission").
+body's alias ("the Andean Tin Council (ATC)"), and a bracketed acronym after anything else is no
+body at all ("foot-and-mouth disease (FMD)"). Capitalised phrases that end in an organization head
+word are bodies even where the NER split them ("Coal and Lignite Mining Board").
 """
 from __future__ import annotations
 
@@ -35,14 +35,14 @@ def table_row(doc) -> bool:
 
 
 def _glued(doc, start: int, end: int) -> bool:
-    """Written without a space against a neighbour that is not a bracket or quote ("AM22/EC/E-27724")."""
+    """Written without a space against a neighbour that is not a bracket or quote ("Ref. 44/KX/EU/7")."""
     before = start > 0 and not doc[start - 1].whitespace_ and doc[start - 1].text not in _OPENERS
     after = end < len(doc) and not doc[end - 1].whitespace_ and doc[end].text in ("/", "\\", "-", "_")
     return before or after
 
 
 def _country_words(words) -> bool:
-    """ "U.S.-Soviet", "Soviet Union": words that only name countries."""
+    """ "Franco-German", "German Democratic Republic": words that only name countries."""
     lex = lexicon()
     parts = [p for t in words for p in re.split(r"[-–]", t.text) if p]
     return bool(parts) and (lex.country_of(" ".join(t.text for t in words), allow_ambiguous=False) is not None
@@ -50,7 +50,7 @@ def _country_words(words) -> bool:
 
 
 def fold_acronym(par: Paragraph, lid: str, end: int) -> None:
-    """ "National Coffee Policy Council (CNPC)": the bracketed acronym is the body's alias."""
+    """ "Andean Tin Council (ATC)": the bracketed acronym is the body's alias."""
     doc = par.doc
     if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" and doc[end + 1].is_upper \
             and doc[end + 1].is_alpha and 2 <= len(doc[end + 1].text) <= 8:
@@ -90,7 +90,7 @@ def organization(par: Paragraph, start: int, end: int, label: str) -> str | None
             fold_acronym(par, prev, start - 1)
             return None
         if not known:
-            return None     # "mad cow disease (BSE)": the short form of something that is no body
+            return None     # "foot-and-mouth disease (FMD)": the short form of something that is no body
     if name in table.acronyms:
         ent = table.entities[table.acronyms[name]]
         add_mention(par, ORGANIZATION, ent.name, start, end, key=ent.key or ent.name)
@@ -110,7 +110,7 @@ def organization(par: Paragraph, start: int, end: int, label: str) -> str | None
 
 
 def org_phrases(par: Paragraph) -> None:
-    """ "Indonesian Nickel Miners Association", "Oil and Natural Gas Commission": capitalized words
+    """ "Indonesian Nickel Miners Association", "Coal and Lignite Mining Board": capitalized words
     up to an organization head word, which the ruler's demonym or the NER may have split."""
     doc = par.doc
     lex = lexicon()
@@ -137,7 +137,7 @@ def org_phrases(par: Paragraph) -> None:
 
 
 def _and_inside(par: Paragraph, j: int) -> bool:
-    """ "Minerals and Metals Trading Corp": "and" between two capitalised words, not after a country."""
+    """ "Timber and Pulp Export Corp": "and" between two capitalised words, not after a country."""
     doc = par.doc
     prev = par.tok_ent.get(j - 1)
     return j + 1 < len(doc) and doc[j + 1].is_title and not (prev and par.type_of(prev) in (COUNTRY, ORGANIZATION))
@@ -189,7 +189,7 @@ def _gov_head(doc, token) -> int | None:
 def government_bodies(par: Paragraph) -> None:
     """Bodies of a state: "China's Ministry of Commerce", "the U.S. Commerce Department",
     "Malaysia's trade ministry" (a lower-case body stands for its country, here and later in the
-    article: "the Libyan central bank" ... "the central bank's vice president")."""
+    article: "the Chilean central bank" ... "the central bank's governor")."""
     doc = par.doc
     lex = lexicon()
     for token in doc:

@@ -58,7 +58,7 @@ class ArticleTable:
         self.home_country: str | None = None     # local id of the dateline's country, if any
         self.last_agreement: str | None = None   # the latest agreement named with its parties
         self.generic_bodies: dict[str, str] = {}  # "central bank" -> the country whose it is here
-        self.announced_official: str | None = None  # "A senior British official said": that country
+        self.announced_official: str | None = None  # "A senior Danish official said": that country
         self.acronyms: dict[str, str] = {}        # "IBC" -> the body's name spelled out in the article
 
     def add(self, type_: str, name: str, surface: str, span: tuple[int, int],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.bodies import government_bodies, org_phrases, organization
+from kg.extract.bodies import government_bodies, org_phrases, organization, table_row
 from kg.extract.context import Paragraph, add_mention, span_chars
 from kg.lexicon import lexicon, norm_title
 from kg.model import COMMODITY, COUNTRY, ORGANIZATION, PERSON
@@ -75,8 +75,8 @@ def find_mentions(par: Paragraph, body_name_tokens: set[str] | None = None) -> N
     lex = lexicon()
     for ent in doc.ents:
         start, end = _trim(doc, ent.start, ent.end)
-        if start >= end:
-            continue
+        if start >= end or any(par.type_of(par.tok_ent.get(k)) == PERSON for k in range(start, end)):
+            continue        # already read as a part of a person's name ("Ana de la | Vega")
         text = doc[start:end].text
         label = ent.label_
         if label in ("GPE", "NORP", "LOC", "FAC", "ORG", "PERSON"):
@@ -87,7 +87,7 @@ def find_mentions(par: Paragraph, body_name_tokens: set[str] | None = None) -> N
         if label == "COMMODITY":
             _commodity(par, start, end)
         elif label == "PERSON" and _dateline_agency(doc, start, end):
-            _organization(par, start, end, "ORG")
+            organization(par, start, end, "ORG")
         elif label == "PERSON":
             _person(par, start, end, body_name_tokens)
         elif label in ("ORG", "FAC"):
@@ -170,11 +170,21 @@ def _person(par: Paragraph, start: int, end: int, body_name_tokens: set[str] | N
     doc = par.doc
     start = _strip_title(doc, start, end)
     lex = lexicon()
+    if table_row(doc) or _heading(doc, start, end):
+        return          # a cell of a table, a heading line ("Closing Statement")
     if start >= 2 and doc[start - 1].is_title and doc[start - 1].i != doc[start - 1].sent.start \
             and len(doc[start - 1].text) <= 4 and not doc[start - 1].ent_type_:
         # "Vice-Premier He Lifeng": a short family name the NER left out, right after a title.
         if any(lex.office(doc[k:start - 1].text) for k in range(max(0, start - 1 - lex.office_max_words), start - 1)):
             start -= 1
+    if start >= 1 and doc[start - 1].is_upper and doc[start - 1].is_alpha and 2 <= len(doc[start - 1]) <= 5 \
+            and start - 1 != doc[start - 1].sent.start and not par.tok_ent.get(start - 1) \
+            and not lex.country_of(doc[start - 1].text, allow_ambiguous=False):
+        # "NKT Cables": an acronym and a name are a company's name, not a person's.
+        organization(par, start - 1, end, "ORG")
+        return
+    end = _name_end(doc, end)
+    inner = _bracketed_first_name(doc, start, end)
     if par.is_headline and body_name_tokens is not None:
         while start < end and doc[start].text not in body_name_tokens:
             start += 1
@@ -184,19 +194,56 @@ def _person(par: Paragraph, start: int, end: int, body_name_tokens: set[str] | N
         end = stop
     if start >= end:
         return
-    words = [t for t in doc[start:end]]
-    if len(words) > 5 or not any(t.is_alpha for t in words):
+    words = [t for t in doc[start:end] if t.text not in ("(", ")")]
+    if len(words) > 6 or not any(t.is_alpha for t in words):
         return
-    if any(t.like_num or (t.is_lower and not (t.i > 0 and t.nbor(-1).text == "-")) or "@" in t.text
-           or "/" in t.text for t in words if t.text not in ("-", ".")):
+    if any(t.like_num or (t.is_lower and t.text not in lex.name_particles and not (t.i > 0 and t.nbor(-1).text == "-"))
+           or "@" in t.text or "/" in t.text for t in words if t.text not in ("-", ".")):
         return
-    lex = lexicon()
-    if any(_country_token_parts(t) or lex.country_of(t.text, allow_ambiguous=False) for t in words):
+    if any(_country_token_parts(t) or lex.country_of(t.text, allow_ambiguous=False) for t in words
+           if t.text not in lex.name_particles and not (t.i + 1 < len(doc) and doc[t.i + 1].text == "-")) \
+            and not (len(words) > 2 and words[-2].text in lex.name_particles):
         return
-    name = strip_possessive(doc[start:end].text)
+    name = strip_possessive(" ".join(t.text for t in words) if inner else doc[start:end].text)
+    name = name.replace(" - ", "-")
     if not name or lex.office(name):
         return
     lid = add_mention(par, PERSON, name, start, end, key=name, vote=PERSON)
+    if _speaks(doc, end):
+        par.table.entities[lid].attrs["speaker"] = "1"
     par.persons.append((start, lid))
 
 
+def _name_end(doc, end: int) -> int:
+    """ "Ana de la | Vega": a name that ends in a particle goes on to the next capitalised word;
+    "(Helmut) Rask": a bracketed first name goes on past the bracket."""
+    lex = lexicon()
+    while end < len(doc) and doc[end - 1].text in lex.name_particles and doc[end].is_title:
+        end += 1
+    if end + 1 < len(doc) and doc[end].text == ")" and doc[end + 1].is_title and doc[end + 1].pos_ in ("PROPN", "") \
+            and not lex.country_of(doc[end + 1].text, allow_ambiguous=False):
+        end += 2
+        while end < len(doc) and doc[end].is_title and doc[end].pos_ in ("PROPN", ""):
+            end += 1
+    return end
+
+
+def _bracketed_first_name(doc, start: int, end: int) -> bool:
+    return any(t.text == ")" for t in doc[start:end])
+
+
+def _heading(doc, start: int, end: int) -> bool:
+    """The whole paragraph is the name, not in brackets: a heading line, not a person."""
+    words = [t for t in doc if not t.is_space]
+    return bool(words) and words[0].i == start and words[-1].i == end - 1 and len(words) == end - start
+
+
+def _speaks(doc, end: int) -> bool:
+    """The name is followed by a verb of saying ("Osei said", "Osei, ..., told reporters")."""
+    verbs = lexicon().speech_verbs
+    k = end
+    while k < len(doc) and doc[k].text in (",", "'s", "’s", "also", "has", "had", "was", "later"):
+        k += 1
+    last = doc[end - 1]
+    return k < len(doc) and doc[k].lower_ in verbs or (
+        last.dep_ in ("nsubj", "nsubjpass") and (last.head.lower_ in verbs or last.head.pos_ == "VERB"))

@@ -62,7 +62,7 @@ def _public_body(table, lid: str) -> bool:
     words = set(ent.name.lower().replace("'s", "").split())
     if ent.name in lex.org_forms.values() or words & lex.government_heads:
         return True
-    # A national body named with its country ("Brazilian Coffee Institute") is the state's.
+    # A national body named with its country ("Chilean Copper Institute") is the state's.
     return bool(ent.attrs.get("country")) and bool(words & lex.org_heads) and not words & _COMPANY_WORDS
 
 
@@ -100,7 +100,7 @@ def _emit(par: Paragraph, person: str, title_tokens, office: Office, body: str |
 
 def _context_country(par: Paragraph, token, named_body: bool) -> str | None:
     """A default any explicit fact overrules: the one country the sentence names, the country of an
-    unnamed official the lead announced ("A senior British official said ..."), else the dateline's
+    unnamed official the lead announced ("A senior Danish official said ..."), else the dateline's
     when the sentence names no other country."""
     table = par.table
     countries = {par.tok_ent.get(t.i) for t in token.sent} - {None}
@@ -223,11 +223,11 @@ def _title_before(par: Paragraph, start: int, person: str) -> bool:
 
 
 def _owner_before(par: Paragraph, first: int, sent_start: int) -> str | None:
-    """The country or body a title belongs to, written before it: "Japan's", "Korean", "peruvian"."""
+    """The country or body a title belongs to, written before it: "Japan's", "Korean", "chilean"."""
     doc = par.doc
     body, _ = _country_before(par, first)
     if body is None and first - 2 >= sent_start and doc[first - 1].text in ("'s", "’s"):
-        # "the central bank's vice president": a body the article tied to its country before.
+        # "the central bank's governor": a body the article tied to its country before.
         k = first - 2
         while k > sent_start and doc[k - 1].is_lower and doc[k - 1].lower_ not in _DETS:
             k -= 1
@@ -247,8 +247,8 @@ _PREPS = {"in", "at", "to", "of", "for", "with"}
 
 
 def _title_before_comma(par: Paragraph, start: int, person: str) -> bool:
-    """ "The Minister of Commerce of Peru, Rosa Quispe, said", "China's commercial counsellor in its
-    Washington embassy, Chen Shibiao,": a title phrase, a comma, the name."""
+    """ "The Minister of Commerce of Peru, Rosa Quispe, said", "Kenya's agricultural attache in its
+    Rome embassy, Peter Mwangi,": a title phrase, a comma, the name."""
     doc = par.doc
     sent_start = doc[start].sent.start
     if start - 2 < sent_start or doc[start - 1].text != "," or shouting(doc):
@@ -333,7 +333,7 @@ def _apposition_after(par: Paragraph, end: int, person: str) -> bool:
     if office is None:
         return False
     e = title.end
-    # "secretary for trade and industry", "head of strategy": portfolio words after the head.
+    # "minister for fisheries and forests", "head of research": portfolio words after the head.
     if e + 1 < stop and doc[e].lower_ in ("for", "of") and doc[e + 1].is_lower:
         k = e + 1
         while k < stop and doc[k].is_lower and portfolio_word(doc[k]) and doc[k].pos_ not in ("DET", "ADP"):
@@ -351,7 +351,7 @@ def _apposition_after(par: Paragraph, end: int, person: str) -> bool:
 
 
 def _announced(par: Paragraph) -> None:
-    """ "A senior British official said ...": a lead that names the official's country, not the name."""
+    """ "A senior Danish official said ...": a lead that names the official's country, not the name."""
     doc = par.doc
     for t in doc:
         if t.lower_ in lexicon().office_heads and t.i > 0 and not any(

@@ -42,7 +42,7 @@ def is_head(token) -> bool:
 
 
 def portfolio_word(token) -> bool:
-    """A word that can stand in a title before or after its head: "energy", "External", "trade"."""
+    """A word that can stand in a title before or after its head: "fisheries", "Foreign", "energy"."""
     if token.lower_ in _JOINERS:
         return True
     if not token.text.replace("-", "").isalpha():
@@ -66,7 +66,7 @@ def match_office(tokens) -> Office | None:
             found = lex.office(rest)
             return Office(words, found.leader and not (set(parts[:k]) & LEAD_BREAKERS), found.country, found.public)
     toks = list(tokens)
-    # HEAD at the end, portfolio words before it ("External Trade Commissioner").
+    # HEAD at the end, portfolio words before it ("Foreign Economic Relations Commissioner").
     for h in (2, 1):
         if len(toks) < h:
             continue
@@ -79,7 +79,7 @@ def match_office(tokens) -> Office | None:
         lead = head.leader and all(t.lower_ in lex.title_modifiers for t in prefix) \
             and not ({t.lower_ for t in prefix} & LEAD_BREAKERS)
         return Office(words, lead, None, head.public)
-    # HEAD first, then "for/of" and portfolio words ("secretary for trade and industry").
+    # HEAD first, then "for/of" and portfolio words ("minister for fisheries and forests").
     for i, t in enumerate(toks[:-2]):
         if toks[i + 1].lower_ in _PORTFOLIO_PREPS and head_office(" ".join(x.text for x in toks[:i + 1])):
             rest = toks[i + 2:]
@@ -123,7 +123,7 @@ def title_run(par: Paragraph, end: int, sent_start: int) -> int:
 
 
 def split_body(par: Paragraph, run) -> tuple[int, object]:
-    """Where a body named inside a title run ends: "Senate Finance Committee chairman"."""
+    """Where a body named inside a title run ends: "Senate Banking Committee chairwoman"."""
     lex = lexicon()
     for m in range(len(run) - 1, 0, -1):
         if run[m - 1].lower_ in lex.org_heads and match_office(run[m:]):
