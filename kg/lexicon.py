@@ -72,6 +72,7 @@ class Lexicon:
     org_forms: dict[str, str] = field(default_factory=dict)             # surface -> canonical body name
     blocs: set[str] = field(default_factory=set)                        # canonical names of blocs (EU, OPEC)
     instrument_heads: set[str] = field(default_factory=set)             # "Agreement", "Act": not bodies
+    company_nouns: set[str] = field(default_factory=set)                # "firm", "agency": "the firm Acme"
     name_particles: set[str] = field(default_factory=set)               # "de", "van", "al": inside names
     speech_verbs: set[str] = field(default_factory=set)                 # "said", "told": a person speaks
 
@@ -140,6 +141,7 @@ def lexicon() -> Lexicon:
         if org.get("bloc"):
             lex.blocs.add(org["name"])
     lex.instrument_heads = {w.lower() for w in orgs.get("instrument_heads", [])}
+    lex.company_nouns = set(orgs.get("company_nouns", []))
     names = _load("names.json")
     lex.name_particles = set(names["particles"])
     lex.speech_verbs = set(names["speech_verbs"])

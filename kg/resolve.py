@@ -220,6 +220,14 @@ def _join_organizations(ents, uf) -> None:
         if len(caps) >= 2 and len(words) >= 2:
             initials[caps.lower()].append(gid)
     _join_within_articles(ents, uf)
+    # "U.S. Senate" is the "Senate" the corpus names: a national body written with its country.
+    for key, gid in sorted(orgs.items()):
+        words = _norm(ents[gid].name).split()
+        for k in range(1, len(words)):
+            rest = " ".join(words[k:]).lower()
+            if rest in orgs and lex.country_of(" ".join(words[:k]), allow_ambiguous=False):
+                uf.union(orgs[rest], gid)
+                break
     # "EU" is "European Union" when the corpus spells out exactly one such name.
     for key, gid in sorted(orgs.items()):
         if ents[gid].name.isupper() and 2 <= len(key) <= 6 and len({uf.find(g) for g in initials.get(key, [])}) == 1:
@@ -250,6 +258,7 @@ def _join_within_articles(ents, uf) -> None:
                 fits = {uf.find(g) for g in orgs
                         if "".join(w[0] for w in _norm(ents[g].name).split() if w[:1].isupper()) == name.upper()}
                 if len(fits) == 1:
+                    e.type = ORGANIZATION
                     e.vote(ORGANIZATION, sum(e.votes.values()) + 1)
                     uf.union(next(iter(fits)), gid)
 

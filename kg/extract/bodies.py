@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.context import Paragraph, add_mention
-from kg.extract.titles import shouting
+from kg.extract.titles import is_head, shouting
 from kg.lexicon import lexicon
 from kg.model import COUNTRY, ORGANIZATION, PERSON
 from kg.textutil import strip_possessive
@@ -74,10 +74,16 @@ def organization(par: Paragraph, start: int, end: int, label: str) -> str | None
     if not name or _ORG_REJECT.match(name) or len(name) > 120:
         return None
     known = name in lex.org_forms
-    if not known and (any(c in name for c in '"|/“”') or any(ch.isdigit() for ch in name)
-                      or words[-1].lower_ in lex.instrument_heads or table_row(doc) or _glued(doc, start, end)
-                      or _country_words(words)):
+    if _glued(doc, start, end):
         return None
+    nxt = doc[end] if end < len(doc) else None
+    if not known and (any(c in name for c in '"|/“”') or any(ch.isdigit() for ch in name)
+                      or words[-1].lower_ in lex.instrument_heads or table_row(doc) or _country_words(words)
+                      or (nxt is not None and nxt.is_lower and nxt.lower_ in lex.instrument_heads)):
+        return None     # a law, a status, a cell, a file number: "Most Favoured Nation status"
+    if not known and nxt is not None and is_head(nxt) and not any(
+            t.text in lex.org_forms or lex.country_of(t.text, allow_ambiguous=False) for t in words):
+        return None     # "Additional Secretary": words of a title, not a body
     if lex.commodities.get(name.lower()) or lex.office(name):
         return None
     if label == "FAC" and not ({t.lower_ for t in words} & lex.org_heads) and not known:
@@ -91,6 +97,9 @@ def organization(par: Paragraph, start: int, end: int, label: str) -> str | None
             return None
         if not known:
             return None     # "foot-and-mouth disease (FMD)": the short form of something that is no body
+    if start > 0 and end < len(doc) and doc[start - 1].text == "(" and doc[end].text == ")" and len(words) == 1 \
+            and not known and not (start > 1 and par.tok_ent.get(start - 2)):
+        return None         # "(Excerpt)": a bracketed word, no body
     if name in table.acronyms:
         ent = table.entities[table.acronyms[name]]
         add_mention(par, ORGANIZATION, ent.name, start, end, key=ent.key or ent.name)
@@ -127,7 +136,8 @@ def org_phrases(par: Paragraph) -> None:
         j = i
         last_head = -1
         while j < n and not doc[j].is_punct and (doc[j].is_title or doc[j].is_upper or (
-                doc[j].lower_ in _ORG_JOINERS and j > i and (doc[j].lower_ != "and" or _and_inside(par, j)))):
+                doc[j].lower_ in _ORG_JOINERS and j > i and (doc[j].lower_ != "and" or _and_inside(par, j)))
+                or (doc[j].text in ("'s", "’s") and j > i and j + 1 < n and doc[j + 1].is_title and is_head(doc[j - 1]))):
             if doc[j].lower_ in heads and (doc[j].is_title or doc[j].is_upper):
                 last_head = j
             j += 1
@@ -140,7 +150,8 @@ def _and_inside(par: Paragraph, j: int) -> bool:
     """ "Timber and Pulp Export Corp": "and" between two capitalised words, not after a country."""
     doc = par.doc
     prev = par.tok_ent.get(j - 1)
-    return j + 1 < len(doc) and doc[j + 1].is_title and not (prev and par.type_of(prev) in (COUNTRY, ORGANIZATION))
+    return j + 1 < len(doc) and doc[j + 1].is_title and not (prev and (
+        par.type_of(prev) == COUNTRY or par.table.entities[prev].name in lexicon().org_forms.values()))
 
 
 def _phrase(par: Paragraph, i: int, end: int, j: int) -> None:
@@ -228,3 +239,86 @@ def government_bodies(par: Paragraph) -> None:
             continue
         par.table.entities[lid].attrs["country"] = owner
         par.table.entities[lid].attrs["country_code"] = par.table.entities[owner].key or ""
+
+
+_SMALL = {"of", "and", "for", "the", "on", "in", "&"}
+
+
+def letterhead(par: Paragraph) -> None:
+    """An all-caps line that is a body's name on its own ("MINISTRY OF FISHERIES", "AGENCY FOR
+    TRADE PROMOTION"): the letterhead of a notice, not a headline fragment."""
+    doc = par.doc
+    lex = lexicon()
+    words = [t for t in doc if not t.is_space]
+    if par.is_headline or not words or not shouting(doc) or len(words) > 8 or any(t.is_punct for t in words):
+        return
+    if not (words[0].lower_ in lex.org_heads or words[-1].lower_ in lex.org_heads):
+        return
+    start, end = words[0].i, words[-1].i + 1
+    name = " ".join(t.lower_ if t.lower_ in _SMALL and k else t.text.capitalize() for k, t in enumerate(words))
+    for k in range(start, end):
+        old = par.tok_ent.pop(k, None)
+        if old:
+            par.table.retract(old, par.offset + doc[k].idx)
+    add_mention(par, ORGANIZATION, lex.org_forms.get(name, name), start, end, key=lex.org_forms.get(name, name),
+                vote=ORGANIZATION)
+
+
+def company_names(par: Paragraph) -> None:
+    """Names the NER split: a capitalised run that ends in a good written with a capital in running
+    text ("Nordic Timber", "Atlas Copper Cables"), or that follows a company noun ("the Danish firm
+    Holm Maritime", "statistics agency Estat")."""
+    doc = par.doc
+    lex = lexicon()
+    if par.is_headline or shouting(doc) or table_row(doc):
+        return
+    n = len(doc)
+    i = 0
+    while i < n:
+        t = doc[i]
+        after_noun = i > 0 and doc[i - 1].is_lower and doc[i - 1].lower_ in lex.company_nouns
+        if not t.is_title or t.i == t.sent.start or (not after_noun and not _capital_good(doc, i)) \
+                or par.type_of(par.tok_ent.get(i)) == ORGANIZATION:
+            i += 1
+            continue
+        start = i
+        end = i + 1
+        if not after_noun:
+            while start > 0 and doc[start - 1].i != doc[start - 1].sent.start and doc[start - 1].is_title \
+                    and par.type_of(par.tok_ent.get(start - 1)) != PERSON or (
+                    start > 1 and doc[start - 1].lower_ in ("and", "&") and doc[start - 2].is_title):
+                start -= 1
+            while end < n and doc[end].is_title and doc[end].lower_ in lex.org_heads:
+                end += 1
+            before = [par.tok_ent.get(k) for k in range(start, i)]
+            if len(before) == 1 and before[0] and par.type_of(before[0]) == COUNTRY:
+                start = end         # "Colombian Coffee": a good and its origin, no company
+        else:
+            while end < n and (doc[end].is_title or doc[end].is_upper and doc[end].is_alpha) and not (
+                    par.type_of(par.tok_ent.get(end)) == COUNTRY and doc[end].text not in lex.demonyms):
+                end += 1
+        if start < end and (end - start >= 2 or after_noun) and not _country_words(doc[start:end]) and not any(
+                lex.office(doc[k:end].text) or is_head(doc[k]) for k in range(start, end)) and not (start < i and all(
+                par.type_of(par.tok_ent.get(k)) == COUNTRY and doc[k].text not in lex.demonyms
+                for k in range(start, i))):
+            _take(par, start, end)
+        i = end
+
+
+def _capital_good(doc, i: int) -> bool:
+    return lexicon().commodities.get(doc[i].lower_) is not None and doc[i].is_title
+
+
+def _take(par: Paragraph, start: int, end: int) -> None:
+    doc = par.doc
+    lex = lexicon()
+    olds = {par.tok_ent.pop(k) for k in range(start, end) if k in par.tok_ent}
+    for old in olds:
+        for sp in list(par.table.entities[old].spans):
+            if par.offset + doc[start].idx <= sp[0] < par.offset + doc[end - 1].idx + len(doc[end - 1]):
+                par.table.retract(old, sp[0])
+    par.persons = [(k, lid) for k, lid in par.persons if lid not in olds]
+    name = strip_possessive(doc[start:end].text)
+    lid = add_mention(par, ORGANIZATION, lex.org_forms.get(name, name), start, end,
+                      key=lex.org_forms.get(name, name), vote=ORGANIZATION)
+    fold_acronym(par, lid, end)

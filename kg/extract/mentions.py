@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.bodies import government_bodies, org_phrases, organization, table_row
+from kg.extract.bodies import company_names, government_bodies, letterhead, org_phrases, organization, table_row
 from kg.extract.context import Paragraph, add_mention, span_chars
 from kg.lexicon import lexicon, norm_title
 from kg.model import COMMODITY, COUNTRY, ORGANIZATION, PERSON
@@ -94,6 +94,8 @@ def find_mentions(par: Paragraph, body_name_tokens: set[str] | None = None) -> N
             if organization(par, start, end, label) == PERSON:
                 _person(par, start, end, None)
     org_phrases(par)
+    company_names(par)
+    letterhead(par)
     government_bodies(par)
     for token in doc:
         if token.i in par.tok_ent:

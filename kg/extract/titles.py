@@ -132,15 +132,13 @@ def split_body(par: Paragraph, run) -> tuple[int, object]:
 
 
 def entity_in(par: Paragraph, i: int, end: int) -> str | None:
-    """The last country (or, failing one, body) named in tokens [i, end)."""
+    """The body named in tokens [i, end), else the last country named there by its name (a demonym
+    there qualifies something else: "head of research for Latin American markets")."""
     found = None
     for k in range(i, end):
         lid = par.tok_ent.get(k)
-        if lid and par.type_of(lid) == COUNTRY:
+        if lid and par.type_of(lid) == ORGANIZATION:
+            return lid
+        if lid and par.type_of(lid) == COUNTRY and par.doc[k].text not in lexicon().demonyms:
             found = lid
-    if found is None:
-        for k in range(i, end):
-            lid = par.tok_ent.get(k)
-            if lid and par.type_of(lid) == ORGANIZATION:
-                return lid
     return found
