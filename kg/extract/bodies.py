@@ -202,7 +202,6 @@ def government_bodies(par: Paragraph) -> None:
     "Malaysia's trade ministry" (a lower-case body stands for its country, here and later in the
     article: "the Chilean central bank" ... "the central bank's governor")."""
     doc = par.doc
-    lex = lexicon()
     for token in doc:
         first = _gov_head(doc, token)
         if first is None or token.pos_ not in ("NOUN", "PROPN", ""):

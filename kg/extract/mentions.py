@@ -11,7 +11,7 @@ import re
 from kg.extract.bodies import company_names, government_bodies, letterhead, org_phrases, organization, table_row
 from kg.extract.context import Paragraph, add_mention, span_chars
 from kg.lexicon import lexicon, norm_title
-from kg.model import COMMODITY, COUNTRY, ORGANIZATION, PERSON
+from kg.model import COMMODITY, COUNTRY, PERSON
 from kg.textutil import strip_possessive
 
 # Heads that make a compound "X <head>" a use of the good, not a thing of its own
