@@ -22,6 +22,7 @@ from typing import Iterable
 from kg.lexicon import lexicon
 from kg.model import (COMMODITY, COUNTRY, EVENT, OFFICIAL, ORGANIZATION, PERSON,
                       POLICY_TYPES, ArticleResult, Corpus, Literal, ResolvedEntity, ResolvedFact)
+from kg.policy_identity import group_policies, latest_state, unique_labels
 from kg.textutil import slugify
 from kg.vocab import TYPE_PATHS
 
@@ -262,9 +263,8 @@ def _to_countries(facts, entities) -> list[ResolvedFact]:
                 if f.obj not in serves:
                     continue
                 f = ResolvedFact(f.subject, f.predicate, serves[f.obj], f.evidence)
-            if f.predicate in ("targets", "party") and entities[f.obj].type != COUNTRY:
-                if not (f.predicate == "party" and entities[f.obj].type == ORGANIZATION):
-                    continue
+            if f.predicate in ("targets", "party") and entities[f.obj].type not in (COUNTRY, ORGANIZATION):
+                continue
         out.append(f)
     return out
 
@@ -276,6 +276,7 @@ def _resolve_occurrences(results, ents, facts, entities):
         if "#" in f.subject:
             local[f.subject].append(f)
     key_of = {}
+    policies: dict[str, tuple] = {}
     for sid, fs in local.items():
         doc_id, lid = sid.rsplit("#", 1)
         e = ents[(doc_id, lid)]
@@ -292,8 +293,11 @@ def _resolve_occurrences(results, ents, facts, entities):
                 if parties else (e.type, sid)
         else:
             imposer = by("imposedBy")
-            key = (e.type, imposer, dates) if imposer else (e.type, sid)
+            if imposer:
+                policies[sid] = (e.type, imposer, by("appliesTo"), by("targets"))
+            key = (e.type, sid)
         key_of[sid] = key
+    key_of.update(group_policies(policies))
     # A policy named without its author ("the tariffs") is the one of its class that the
     # same article attributes, when there is exactly one.
     attributed = defaultdict(set)
@@ -349,5 +353,6 @@ def _resolve_occurrences(results, ents, facts, entities):
         out.append(ResolvedFact(s, f.predicate, o, f.evidence))
     # Facts whose subject is a person but whose object is unresolved, or leftovers, are dropped.
     out = [f for f in out if "#" not in f.subject and not (isinstance(f.obj, str) and "#" in f.obj)]
-    # One date per policy or event: the most precise, earliest.
+    out = latest_state(out, {r.document.doc_id: r.document.date for r in results})
+    unique_labels(new_entities, out, entities)
     return out, new_entities

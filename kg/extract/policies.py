@@ -11,6 +11,9 @@ from __future__ import annotations
 from kg.extract.context import Paragraph, base, verb_forms
 from kg.extract.triggers import EXPORT_WORDS as _EXPORT_WORDS, policy_class as _trigger_type
 from kg.extract.dates import parse_date, parse_duration
+from kg.extract.policy_facts import (TARIFF_CLASSES as _TARIFFS, attributes as _attributes,
+                                     dates_of_previous as _dates_of_previous, more_targets as _more_targets,
+                                     open_goods as _open_goods, reference_date as _reference_date, state as _state)
 from kg.lexicon import lexicon
 from kg.model import (COMMODITY, COUNTRY, ORGANIZATION, PERSON, OFFICIAL, TARIFF, TRADE_AGREEMENT)
 
@@ -201,10 +204,14 @@ def find_policies(par: Paragraph) -> None:
     triggers = [(t, _trigger_type(t)) for t in par.doc]
     triggers = [(t, ty) for t, ty in triggers if ty is not None]
     if not triggers and not any(t.lower_ in _WEAK_AGREEMENTS for t in par.doc):
+        _reference_date(par)
+        _dates_of_previous(par, {})
         return
     weak = [(t, TRADE_AGREEMENT) for t in par.doc if t.lower_ in _WEAK_AGREEMENTS and t.pos_ == "NOUN"]
     ordered = sorted(triggers + weak, key=lambda x: (x[1] != TRADE_AGREEMENT, x[0].i))
     agreements: dict[int, str] = {}
+    sentence_pids: dict[int, list[str]] = {}
+    _reference_date(par)
     for anchor, type_ in ordered:
         gov = _governor(anchor) if anchor.pos_ != "VERB" else anchor
         scope = [t for t in _scope(anchor, gov) if _reachable(t, anchor, gov)]
@@ -251,18 +258,19 @@ def find_policies(par: Paragraph) -> None:
             for p in parties:
                 table.fact(pid, "party", p, ev)
         else:
-            host = _agreement_above(anchor, agreements) if type_ == TARIFF else None
+            host = _agreement_above(anchor, agreements) if type_ in _TARIFFS else None
             if host is not None:
                 # Tariffs an agreement cuts are goods the agreement covers, not a tariff of their own.
                 for g in goods:
                     table.fact(host, "appliesTo", g, ev)
                 continue
             imposer = _imposer(par, anchor, gov)
-            targets = [t for t in targets if t != imposer]
+            goods = goods + [g for g in _open_goods(par, anchor, gov, targets) if g not in goods]
+            targets = [t for t in targets + _more_targets(par, anchor, gov, scope) if t != imposer]
+            targets = list(dict.fromkeys(targets))
             if imposer is None and not goods and not targets:
                 continue
             label = _label(anchor)
-            date = _first_date(par, dates)
             # "Vietnam and South Korea have imposed duties": each imposed its own.
             for who in [imposer, *_co_imposers(par, gov, imposer)]:
                 pid = table.new(type_, label, (ev.start, ev.end))
@@ -275,16 +283,14 @@ def find_policies(par: Paragraph) -> None:
                         table.fact(pid, "targets", t, ev)
                 for g in goods:
                     table.fact(pid, "appliesTo", g, ev)
-                for d in durations[:1]:
-                    table.fact(pid, "duration", d, ev)
-                if date:
-                    table.fact(pid, "date", date, ev)
+                _attributes(par, pid, type_, anchor, gov, scope, dates, durations, ev)
+                sentence_pids.setdefault(anchor.sent.start, []).append(pid)
+            if targets:
+                _state(table)["last_targets"] = targets
             continue
-        for d in durations[:1]:
-            table.fact(pid, "duration", d, ev)
-        date = _first_date(par, dates)
-        if date:
-            table.fact(pid, "date", date, ev)
+        _attributes(par, pid, type_, anchor, gov, scope, dates, durations, ev)
+        sentence_pids.setdefault(anchor.sent.start, []).append(pid)
+    _dates_of_previous(par, sentence_pids)
 
 
 def _co_imposers(par: Paragraph, gov, imposer) -> list[str]:
