@@ -277,6 +277,7 @@ def _resolve_occurrences(results, ents, facts, entities):
             local[f.subject].append(f)
     key_of = {}
     policies: dict[str, tuple] = {}
+    fallback: dict[str, tuple] = {}     # policies whose imposer is only a default (the article's country)
     for sid, fs in local.items():
         doc_id, lid = sid.rsplit("#", 1)
         e = ents[(doc_id, lid)]
@@ -292,12 +293,13 @@ def _resolve_occurrences(results, ents, facts, entities):
             key = (e.type, parties, tuple(sorted({f.obj.value for f in fs if f.predicate == "duration"}))) \
                 if parties else (e.type, sid)
         else:
-            imposer = by("imposedBy")
-            if imposer:
-                policies[sid] = (e.type, imposer, by("appliesTo"), by("targets"))
+            strong = tuple(sorted({f.obj for f in fs if f.predicate == "imposedBy" and not f.weak}))
+            (policies if strong else fallback)[sid] = (e.type, strong or by("imposedBy"), by("appliesTo"), by("targets"))
             key = (e.type, sid)
         key_of[sid] = key
-    key_of.update(group_policies(policies))
+    fallback = {sid: m for sid, m in fallback.items() if m[1]}
+    policy_keys = group_policies({**policies, **fallback})
+    key_of.update({sid: policy_keys[sid] for sid in policies})
     # A policy named without its author ("the tariffs") is the one of its class that the
     # same article attributes, when there is exactly one.
     attributed = defaultdict(set)
@@ -310,6 +312,9 @@ def _resolve_occurrences(results, ents, facts, entities):
             options = attributed.get((sid.rsplit("#", 1)[0], key[0]), set())
             if len(options) == 1:
                 key_of[sid] = next(iter(options))
+            elif sid in fallback:
+                key_of[sid] = policy_keys[sid]
+                continue
             else:
                 # Nobody is said to impose it: too little to be a fact about a policy.
                 key_of[sid] = None
@@ -319,7 +324,8 @@ def _resolve_occurrences(results, ents, facts, entities):
     dropped = {sid for sid, key in key_of.items() if key is None}
     key_of = {sid: key for sid, key in key_of.items() if key is not None}
     facts = [f for f in facts if f.subject not in dropped
-             and not (f.subject in orphan_dates and f.predicate in ("date", "duration"))]
+             and not (f.subject in orphan_dates and f.predicate in ("date", "duration"))
+             and not (f.subject in orphan_dates and f.weak and f.predicate == "imposedBy")]
     groups = defaultdict(list)
     for sid, key in key_of.items():
         groups[key].append(sid)

@@ -72,7 +72,7 @@ def goods_heads(anchor, gov) -> list:
                         roots.append(g)
     seen = set()
     for r in roots:
-        for t in _with_conjuncts(r):
+        for t in _with_conjuncts(r) + _list_items(r):
             if t.i not in seen:
                 seen.add(t.i)
                 heads.append(t)
@@ -95,13 +95,51 @@ def _with_conjuncts(t) -> list:
     return out
 
 
+_CHUNK_ENDS = {",", "and", "or", "/", "(", ")", ";", "etc", ".", "&"}
+
+
+def _list_items(root) -> list:
+    """The last noun of each chunk of a flat list after the root ("a ban on phones, home appliances,
+    fruits (except from X), crockery, ... and chocolates"), read from the words, as parsers often
+    break long lists at brackets. Chunks led by "except" are left out; the list stops at a verb."""
+    doc = root.doc
+    if root.i + 1 >= len(doc) or doc[root.i + 1].text not in (",", "/") and not any(
+            c.dep_ == "conj" for c in root.children):
+        return []
+    out, depth, skip = [], 0, False
+    end = root.sent.end
+    for i in range(root.i + 1, end):
+        t = doc[i]
+        if t.text == "(":
+            depth += 1
+            skip = i + 1 < end and doc[i + 1].lower_ in ("except", "excluding", "other", "i.e.", "e.g.")
+            continue
+        if t.text == ")":
+            depth = max(0, depth - 1)
+            skip = False if depth == 0 else skip
+            continue
+        if t.pos_ in ("VERB", "AUX") and t.tag_ not in ("VBN", "VBG") or t.lower_ in ("which", "that", "who", ";"):
+            break
+        if skip or depth and t.lower_ == "except":
+            continue
+        nxt = doc[i + 1] if i + 1 < end else None
+        if t.pos_ == "NOUN" and (nxt is None or nxt.lower_ in _CHUNK_ENDS):
+            out.append(t)
+    return out
+
+
 def goods_name(t) -> str | None:
     """The name of a good from its head noun: its noun and variety modifiers, not numbers or places."""
     if t.pos_ not in ("NOUN",) or not t.is_alpha and "-" not in t.text:
         return None
-    if base(t) in _words("generic_goods") or t.lower_ in _words("generic_goods") or t.ent_type_ in (
-            "GPE", "NORP", "ORG", "PERSON", "DATE", "MONEY", "PERCENT", "CARDINAL", "QUANTITY"):
+    if any(c.dep_ == "nummod" for c in t.children) or (t.i > 0 and t.doc[t.i - 1].like_num):
         return None
+    if t.ent_type_ in ("GPE", "NORP", "ORG", "PERSON", "DATE", "MONEY", "PERCENT", "CARDINAL", "QUANTITY"):
+        return None
+    if base(t) in _words("generic_goods") or t.lower_ in _words("generic_goods"):
+        # "lithium concentrate", "steel products": the modifier names the good.
+        mods = [c for c in t.lefts if c.dep_ == "compound" and c.pos_ == "NOUN" and c.i == t.i - 1]
+        return goods_name(mods[0]) if mods else None
     start = t.i
     for c in sorted(t.lefts, key=lambda x: -x.i):
         if c.i != start - 1:
@@ -224,6 +262,9 @@ def _cue(node, table, is_anchor: bool) -> str | None:
     aux = {c.lower_ for c in node.children if c.dep_ in ("aux", "auxpass")}
     for state in ("Threatened", "Proposed", "Suspended", "Lifted"):
         if forms & table.get(state, ()) and not (is_anchor and state in ("Suspended",) and _is_measure_verb(node)):
+            if state in ("Suspended", "Lifted") and node.dep_ == "xcomp" and verb_forms(node.head) & (
+                    table.get("Proposed", set()) | table.get("Threatened", set()) | {"press"}):
+                return "InForce"    # "will press Japan to eliminate the quota": it is still in force
             return state
     if aux & _MODALS_PROPOSED:
         return "Proposed"

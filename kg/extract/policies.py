@@ -17,6 +17,7 @@ from kg.extract.policy_facts import (TARIFF_CLASSES as _TARIFFS, attributes as _
 from kg.lexicon import lexicon
 from kg.model import (COMMODITY, COUNTRY, ORGANIZATION, PERSON, OFFICIAL, TARIFF, TRADE_AGREEMENT)
 
+_HOME_NOUNS = {"government", "authority", "cabinet", "administration", "ministry", "customs"}
 _PARTY_PLURALS = {"nation", "country", "side", "government", "economy", "power", "leader"}
 _GOVT_NOUNS = {"administration", "government", "ministry", "cabinet", "authorities", "authority",
                "department", "decision", "move", "plan", "order", "measure", "way", "bid", "step"}
@@ -60,6 +61,8 @@ def _agent_of(par: Paragraph, token, depth: int = 0) -> str | None:
                 found = _agent_of(par, c, depth + 1)
                 if found:
                     return found
+        if depth == 0 and base(token) in _HOME_NOUNS and par.table.home_country:
+            return par.table.home_country     # "the government" of a story datelined in its capital
     return None
 
 
@@ -96,6 +99,12 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
                 for g in c.children:
                     if g.dep_ == "pobj" and _agent_of(par, g):
                         return _agent_of(par, g)
+        if gov.dep_ == "xcomp" and gov.head.pos_ == "VERB":
+            for c in gov.head.children:     # "press Japan to eliminate quotas": the object acts
+                if c.dep_ == "dobj" and c.i < gov.i:
+                    lid = _agent_of(par, c)
+                    if lid:
+                        return lid
         if gov.dep_ in ("xcomp", "conj") and gov.head.pos_ in ("VERB", "AUX"):
             for c in gov.head.children:
                 if c.dep_ == "nsubj":
@@ -175,13 +184,17 @@ _CLAUSE_DEPS = {"acl", "relcl", "advcl", "ccomp", "csubj", "parataxis"}
 _WEAK_AGREEMENTS = {"pause", "ceasefire", "cease-fire"}
 
 
+_ORIGIN_VERBS = {"originate", "come", "import", "produce", "make", "manufacture", "ship", "source", "export"}
+
+
 def _reachable(t, anchor, gov) -> bool:
-    """False when t hangs off the policy phrase through a clause of its own ("used to make chips")."""
+    """False when t hangs off the policy phrase through a clause of its own ("used to make chips");
+    "imported from X", "originating from X" still belong to it."""
     node = t
     for _ in range(12):
         if node.i in (anchor.i, getattr(gov, "i", -1)) or node.head.i == node.i:
             return True
-        if node.dep_ in _CLAUSE_DEPS and not (node.pos_ == "VERB" and verb_forms(node) & _EXTENDERS):
+        if node.dep_ in _CLAUSE_DEPS and not (node.pos_ == "VERB" and verb_forms(node) & (_EXTENDERS | _ORIGIN_VERBS)):
             return False
         node = node.head
     return True
@@ -201,6 +214,7 @@ def _agreement_above(token, agreements: dict) -> str | None:
 
 def find_policies(par: Paragraph) -> None:
     table = par.table
+    _note_subject_country(par)
     triggers = [(t, _trigger_type(t)) for t in par.doc]
     triggers = [(t, ty) for t, ty in triggers if ty is not None]
     if not triggers and not any(t.lower_ in _WEAK_AGREEMENTS for t in par.doc):
@@ -265,6 +279,7 @@ def find_policies(par: Paragraph) -> None:
                     table.fact(host, "appliesTo", g, ev)
                 continue
             imposer = _imposer(par, anchor, gov)
+            default = None if imposer else _default_imposer(par)
             goods = goods + [g for g in _open_goods(par, anchor, gov, targets) if g not in goods]
             targets = [t for t in targets + _more_targets(par, anchor, gov, scope) if t != imposer]
             targets = list(dict.fromkeys(targets))
@@ -278,6 +293,8 @@ def find_policies(par: Paragraph) -> None:
                     table.entities[pid].attrs["verbal"] = "1"
                 if who:
                     table.fact(pid, "imposedBy", who, ev)
+                elif default and (goods or targets) and default not in targets:
+                    table.fact(pid, "imposedBy", default, ev, weak=True)
                 for t in targets:
                     if t != who:
                         table.fact(pid, "targets", t, ev)
@@ -291,6 +308,27 @@ def find_policies(par: Paragraph) -> None:
         _attributes(par, pid, type_, anchor, gov, scope, dates, durations, ev)
         sentence_pids.setdefault(anchor.sent.start, []).append(pid)
     _dates_of_previous(par, sentence_pids)
+
+
+def _default_imposer(par: Paragraph) -> str | None:
+    """Who imposes a measure that names no author, if no other measure of its class in the
+    article has one: the dateline's country, else the first country the article makes the
+    subject of a clause ("for Japan to contribute ..., we have decided")."""
+    st = _state(par.table)
+    if par.table.home_country:
+        return par.table.home_country
+    return st.get("subject_country")
+
+
+def _note_subject_country(par: Paragraph) -> None:
+    st = _state(par.table)
+    if st.get("subject_country") or par.is_headline:
+        return
+    for t in par.doc:
+        lid = par.entity_at(t)
+        if lid and t.dep_ in ("nsubj", "nsubjpass") and par.type_of(lid) == COUNTRY:
+            st["subject_country"] = lid
+            return
 
 
 def _co_imposers(par: Paragraph, gov, imposer) -> list[str]:
