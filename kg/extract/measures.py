@@ -44,7 +44,7 @@ def goods_heads(anchor, gov) -> list:
             if c.dep_ in ("compound", "amod", "nmod") and c.pos_ in ("NOUN", "PROPN") and not trade_word(c):
                 roots.append(c)
         for c in t.children:
-            if c.dep_ == "conj" and trade_word(c):
+            if c.dep_ == "conj" and trade_word(c) and _direction(c) == _direction(t):
                 from_trade(c)
 
     def visit(t):
@@ -79,10 +79,16 @@ def goods_heads(anchor, gov) -> list:
     return heads
 
 
+def _direction(t) -> str:
+    """ "import" or "export" side of a trade word ("imports of apples" is not an export ban's scope)."""
+    return "import" if base(t) in ("import", "importation", "purchase") else "export"
+
+
 def _with_conjuncts(t) -> list:
     out = [t]
     for c in t.children:
-        if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN"):
+        if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN") and not (
+                base(c) in _TRADE_WORDS and _direction(c) != _direction(t)):
             out.extend(_with_conjuncts(c))
         if c.dep_ == "prep" and c.lower_ in ("including", "like") or (c.dep_ == "amod" and c.lower_ == "such"):
             for g in c.children:
@@ -122,6 +128,8 @@ def _list_items(root) -> list:
             break
         if skip or depth and t.lower_ == "except":
             continue
+        if base(t) in _TRADE_WORDS:
+            break       # "exports of petroleum and imports of apples": another measure's scope
         nxt = doc[i + 1] if i + 1 < end else None
         if t.pos_ == "NOUN" and (nxt is None or nxt.lower_ in _CHUNK_ENDS):
             out.append(t)
@@ -139,12 +147,15 @@ def goods_name(t) -> str | None:
     if base(t) in _words("generic_goods") or t.lower_ in _words("generic_goods"):
         # "lithium concentrate", "steel products": the modifier names the good.
         mods = [c for c in t.lefts if c.dep_ == "compound" and c.pos_ == "NOUN" and c.i == t.i - 1]
-        return goods_name(mods[0]) if mods else None
+        if not mods:
+            return None
+        inner = goods_name(mods[0])
+        return f"{inner} {t.lower_}" if inner else None
     start = t.i
     for c in sorted(t.lefts, key=lambda x: -x.i):
         if c.i != start - 1:
             break
-        if c.dep_ in ("compound", "amod") and c.is_lower and c.pos_ in ("NOUN", "ADJ", "VERB") \
+        if c.dep_ in ("compound", "amod") and c.is_lower and c.pos_ in ("NOUN", "ADJ") \
                 and c.lower_ not in _words("generic_modifiers") and not c.ent_type_:
             start = c.i
         elif c.text == "-" or (c.dep_ == "amod" and "-" in c.text and c.is_lower):

@@ -236,7 +236,7 @@ def find_policies(par: Paragraph) -> None:
             kind = par.type_of(lid)
             if kind == COMMODITY and lid not in goods:
                 goods.append(lid)
-            elif kind == COUNTRY and lid not in targets:
+            elif kind == COUNTRY and lid not in targets and not _excepted(t):
                 p = t.head
                 if (t.head.dep_ == "prep" or t.dep_ == "pobj") and t.head.lower_ in ("to", "against", "at", "from", "on"):
                     targets.append(lid)
@@ -308,6 +308,16 @@ def find_policies(par: Paragraph) -> None:
         _attributes(par, pid, type_, anchor, gov, scope, dates, durations, ev)
         sentence_pids.setdefault(anchor.sent.start, []).append(pid)
     _dates_of_previous(par, sentence_pids)
+
+
+def _excepted(t) -> bool:
+    """ "(except from Afghanistan)": a country the measure leaves out is not its target."""
+    node = t
+    for _ in range(4):
+        if node.lower_ in ("except", "excluding", "exempting", "besides") or node.head.i == node.i:
+            return node.lower_ in ("except", "excluding", "exempting", "besides")
+        node = node.head
+    return False
 
 
 def _default_imposer(par: Paragraph) -> str | None:

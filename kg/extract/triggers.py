@@ -87,7 +87,9 @@ def _prep_object(token, objects) -> bool:
         for g in c.children:
             if g.dep_ == "pobj" and (g.lower_ in objects or base(g) in objects):
                 return True
-    return False
+    # "a ban to import apples", "the decision to halt exports"
+    return any(c.dep_ in ("acl", "relcl", "xcomp") and c.pos_ == "VERB" and verb_forms(c) & objects
+               for c in token.children)
 
 
 def _prep_goods(token) -> bool:
