@@ -142,7 +142,7 @@ def goods_name(t) -> str | None:
         return None
     if any(c.dep_ == "nummod" for c in t.children) or (t.i > 0 and t.doc[t.i - 1].like_num):
         return None
-    if t.ent_type_ in ("GPE", "NORP", "ORG", "PERSON", "DATE", "MONEY", "PERCENT", "CARDINAL", "QUANTITY"):
+    if t.ent_type_ in ("GPE", "NORP", "ORG", "PERSON", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "QUANTITY", "ORDINAL"):
         return None
     if base(t) in _words("generic_goods") or t.lower_ in _words("generic_goods"):
         # "lithium concentrate", "steel products": the modifier names the good.
