@@ -131,6 +131,8 @@ def _list_items(root) -> list:
         if base(t) in _TRADE_WORDS:
             break       # "exports of petroleum and imports of apples": another measure's scope
         nxt = doc[i + 1] if i + 1 < end else None
+        if t.dep_ == "ROOT" or t.dep_ in ("nsubj", "dobj", "nsubjpass", "attr") and t.head.pos_ in ("VERB", "AUX"):
+            break       # the list is over: a clause of its own ("... and terbium hurt buyers")
         if t.pos_ == "NOUN" and (nxt is None or nxt.lower_ in _CHUNK_ENDS):
             out.append(t)
     return out
