@@ -47,11 +47,18 @@ def goods_heads(anchor, gov) -> list:
             if c.dep_ == "conj" and trade_word(c) and _direction(c) == _direction(t):
                 from_trade(c)
 
-    def visit(t):
+    def visit(t, depth=0):
         if trade_word(t):
             from_trade(t)
         elif t.pos_ in ("NOUN", "PROPN"):
             roots.append(t)
+            if base(t) in _words("generic_goods") and depth < 3:
+                # "two categories of steel goods", "a range of farm products"
+                for c in t.children:
+                    if c.dep_ == "prep" and c.lower_ == "of":
+                        for g in c.children:
+                            if g.dep_ == "pobj":
+                                visit(g, depth + 1)
 
     holders = [anchor] + ([gov] if gov is not None and gov.i != anchor.i else [])
     if anchor.dep_ == "dobj" and anchor.head.pos_ == "VERB":
@@ -276,7 +283,7 @@ def _cue(node, table, is_anchor: bool) -> str | None:
     for state in ("Threatened", "Proposed", "Suspended", "Lifted"):
         if forms & table.get(state, ()) and not (is_anchor and state in ("Suspended",) and _is_measure_verb(node)):
             if state in ("Suspended", "Lifted") and node.dep_ == "xcomp" and verb_forms(node.head) & (
-                    table.get("Proposed", set()) | table.get("Threatened", set()) | {"press"}):
+                    table.get("Proposed", set()) | table.get("Threatened", set()) | {"press", "pressure", "pressuring"}):
                 return "InForce"    # "will press Japan to eliminate the quota": it is still in force
             return state
     if aux & _MODALS_PROPOSED:

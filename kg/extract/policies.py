@@ -13,13 +13,18 @@ from kg.extract.triggers import EXPORT_WORDS as _EXPORT_WORDS, policy_class as _
 from kg.extract.dates import parse_date, parse_duration
 from kg.extract.policy_facts import (TARIFF_CLASSES as _TARIFFS, attributes as _attributes,
                                      dates_of_previous as _dates_of_previous, more_targets as _more_targets,
-                                     open_goods as _open_goods, reference_date as _reference_date, state as _state)
+                                     open_goods as _open_goods, reference_date as _reference_date, state as _state,
+                                     excepted as _excepted, default_imposer as _default_imposer,
+                                     note_subject_country as _note_subject_country)
 from kg.lexicon import lexicon
 from kg.model import (COMMODITY, COUNTRY, ORGANIZATION, PERSON, OFFICIAL, TARIFF, TRADE_AGREEMENT)
 
+_SIGNING = {"sign", "conclude", "renegotiate", "negotiate", "initiate", "ratify", "reach", "extend", "renew",
+            "honor", "honour", "promote", "strike", "seal"}
 _HOME_NOUNS = {"government", "authority", "cabinet", "administration", "ministry", "customs"}
 _PARTY_PLURALS = {"nation", "country", "side", "government", "economy", "power", "leader"}
-_GOVT_NOUNS = {"administration", "government", "ministry", "cabinet", "authorities", "authority",
+_GOVT_NOUNS = {"administration", "government", "ministry", "cabinet", "authorities", "authority", "delegation",
+               "negotiator", "envoy", "team", "standard", "application", "regulator", "law", "legislation",
                "department", "decision", "move", "plan", "order", "measure", "way", "bid", "step"}
 
 
@@ -57,6 +62,19 @@ def _agent_of(par: Paragraph, token, depth: int = 0) -> str | None:
         return lid
     if token.lower_ in _GOVT_NOUNS or base(token) in _GOVT_NOUNS:
         for c in token.children:
+            # "the sanctions law, enacted by the United States": who enacted it, not whom it names
+            if c.dep_ == "acl":
+                for a in c.children:
+                    if a.dep_ == "agent":
+                        for g in a.children:
+                            if g.dep_ == "pobj" and _agent_of(par, g, depth + 1):
+                                return _agent_of(par, g, depth + 1)
+        for c in token.children:
+            if c.dep_ == "prep" and c.lower_ == "of":   # "by a strict application of French standards"
+                for g in c.children:
+                    if g.dep_ == "pobj" and _agent_of(par, g, depth + 1):
+                        return _agent_of(par, g, depth + 1)
+        for c in token.children:
             if c.dep_ in ("poss", "compound", "amod", "nmod"):
                 found = _agent_of(par, c, depth + 1)
                 if found:
@@ -86,6 +104,11 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
                     lid = _agent_of(par, c)
                     if lid:
                         return lid
+            if t.head.dep_ == "dobj" and t.head.head.pos_ == "VERB":
+                # "China signed an agreement to restrain exports": who signed it
+                for c in t.head.head.children:
+                    if c.dep_ == "nsubj" and _agent_of(par, c):
+                        return _agent_of(par, c)
         t = t.head
         if t.dep_ == "ROOT":
             break
@@ -101,8 +124,10 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
                         return _agent_of(par, g)
         if gov.dep_ == "xcomp" and gov.head.pos_ == "VERB":
             for c in gov.head.children:     # "press Japan to eliminate quotas": the object acts
-                if c.dep_ == "dobj" and c.i < gov.i:
-                    lid = _agent_of(par, c)
+                objs = [c] if c.dep_ == "dobj" else [g for g in c.children if g.dep_ == "pobj"] \
+                    if c.dep_ == "prep" and c.lower_ == "on" else []      # "called on the U.S. to remove"
+                for o in objs:
+                    lid = _agent_of(par, o) if o.i < gov.i else None
                     if lid:
                         return lid
         if gov.dep_ in ("xcomp", "conj") and gov.head.pos_ in ("VERB", "AUX"):
@@ -263,7 +288,9 @@ def find_policies(par: Paragraph) -> None:
                 if anchor.head.head.pos_ in ("VERB", "AUX"):
                     agreements[anchor.head.head.i] = table.last_agreement
                 continue
-            if generic or len(parties) < need or (len(parties) < 2 and not durations):
+            signed = gov is not None and bool(verb_forms(gov) & _SIGNING) and parties and all(
+                par.type_of(p) in (COUNTRY, ORGANIZATION) for p in parties)
+            if generic or len(parties) < need or (len(parties) < 2 and not durations and not signed):
                 continue
             label = _label(anchor)
             pid = table.new(type_, label, (ev.start, ev.end))
@@ -308,37 +335,6 @@ def find_policies(par: Paragraph) -> None:
         _attributes(par, pid, type_, anchor, gov, scope, dates, durations, ev)
         sentence_pids.setdefault(anchor.sent.start, []).append(pid)
     _dates_of_previous(par, sentence_pids)
-
-
-def _excepted(t) -> bool:
-    """ "(except from Afghanistan)": a country the measure leaves out is not its target."""
-    node = t
-    for _ in range(4):
-        if node.lower_ in ("except", "excluding", "exempting", "besides") or node.head.i == node.i:
-            return node.lower_ in ("except", "excluding", "exempting", "besides")
-        node = node.head
-    return False
-
-
-def _default_imposer(par: Paragraph) -> str | None:
-    """Who imposes a measure that names no author, if no other measure of its class in the
-    article has one: the dateline's country, else the first country the article makes the
-    subject of a clause ("for Japan to contribute ..., we have decided")."""
-    st = _state(par.table)
-    if par.table.home_country:
-        return par.table.home_country
-    return st.get("subject_country")
-
-
-def _note_subject_country(par: Paragraph) -> None:
-    st = _state(par.table)
-    if st.get("subject_country") or par.is_headline:
-        return
-    for t in par.doc:
-        lid = par.entity_at(t)
-        if lid and t.dep_ in ("nsubj", "nsubjpass") and par.type_of(lid) == COUNTRY:
-            st["subject_country"] = lid
-            return
 
 
 def _co_imposers(par: Paragraph, gov, imposer) -> list[str]:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.context import Paragraph, base
+from kg.extract.context import Paragraph, base, verb_forms
 from kg.extract.dates import parse_date
 from kg.extract.measures import date_role, goods_heads, goods_name, immediate, rates, status
 from kg.model import (ANTI_DUMPING_DUTY, COMMODITY, COUNTERVAILING_DUTY, COUNTRY, ORGANIZATION, TARIFF,
                       Literal)
 
 TARIFF_CLASSES = (TARIFF, ANTI_DUMPING_DUTY, COUNTERVAILING_DUTY)
+_COVER_VERBS = {"cover", "include", "apply", "affect", "extend", "concern", "hit"}
 _TRADE_NOUNS = {"trade", "activity", "commerce", "dealing", "business", "relation", "transaction"}
 _FULL_DATE = re.compile(
     r"\b(?:(?:January|February|March|April|May|June|July|August|September|October|November|December)\.?\s+\d{1,2},?\s+"
@@ -89,6 +90,10 @@ def more_targets(par: Paragraph, anchor, gov, scope) -> list[str]:
         if t.dep_ == "pobj" and base(t) in ("country", "nation") and t.head.lower_ in ("from", "against", "on") and any(
                 c.lower_ in ("two", "both", "three") for c in t.children):
             out.extend(st["last_targets"])
+        if t.dep_ == "poss" and t.lower_ in ("its", "their") and base(t.head) in ("export", "import", "good", "product"):
+            lid = par.agent_at(t)       # "remove curbs on its exports"
+            if par.type_of(lid) in (COUNTRY, ORGANIZATION):
+                out.append(lid)
         if t.dep_ == "pobj" and t.head.lower_ == "with" and base(t.head.head) in _TRADE_NOUNS:
             lid = par.agent_at(t)
             if par.type_of(lid) in (COUNTRY, ORGANIZATION):
@@ -142,6 +147,12 @@ def dates_of_previous(par: Paragraph, sentence_pids: dict) -> None:
                 c.lower_ in ("the", "this", "that") for c in subj[0].children)):
             continue
         ev = par.evidence(sent[0])
+        root = sent.root
+        if root.pos_ == "VERB" and verb_forms(root) & _COVER_VERBS:
+            # "This covered imports of dairy products, peanuts, cotton and sugar."
+            for g in open_goods(par, root, root, []):
+                for pid in last:
+                    par.table.fact(pid, "appliesTo", g, ev)
         for ent in par.doc.ents:
             if ent.start < sent.start or ent.end > sent.end or ent.label_ != "DATE":
                 continue
@@ -168,3 +179,34 @@ def _decimal(r) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
+
+
+def excepted(t) -> bool:
+    """ "(except from Afghanistan)": a country the measure leaves out is not its target."""
+    node = t
+    for _ in range(4):
+        if node.lower_ in ("except", "excluding", "exempting", "besides") or node.head.i == node.i:
+            return node.lower_ in ("except", "excluding", "exempting", "besides")
+        node = node.head
+    return False
+
+
+def default_imposer(par: Paragraph) -> str | None:
+    """Who imposes a measure that names no author, if no other measure of its class in the
+    article has one: the dateline's country, else the first country the article makes the
+    subject of a clause ("for Japan to contribute ..., we have decided")."""
+    st = state(par.table)
+    if par.table.home_country:
+        return par.table.home_country
+    return st.get("subject_country")
+
+
+def note_subject_country(par: Paragraph) -> None:
+    st = state(par.table)
+    if st.get("subject_country") or par.is_headline:
+        return
+    for t in par.doc:
+        lid = par.entity_at(t)
+        if lid and t.dep_ in ("nsubj", "nsubjpass") and par.type_of(lid) == COUNTRY:
+            st["subject_country"] = lid
+            return

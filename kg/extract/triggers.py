@@ -19,7 +19,7 @@ from kg.lexicon import lexicon
 EXPORT_WORDS = {"export", "exports", "shipment", "shipments", "sale", "sales"}
 _EXPORT_WORDS = EXPORT_WORDS
 # Nouns that need a complement or a modifier to be a tariff ("duty" alone may be a soldier's).
-_WEAK_TARIFF = {"duty", "levy", "surcharge"}
+_WEAK_TARIFF = {"duty", "levy", "surcharge", "tax", "taxation"}
 _TARIFF_MODIFIERS = {"import", "anti", "dumping", "anti-dumping", "countervailing", "customs", "export", "punitive",
                      "retaliatory", "additional", "higher", "new", "excise", "special", "extra", "stiff", "heavy"}
 _NOT_GOODS = {"trade", "travel", "visit", "use", "sale", "smoking", "entry", "flight", "investment", "transaction",
@@ -66,7 +66,8 @@ def policy_class(token) -> str | None:
 
 def _tariff_context(token) -> bool:
     gov_preps = _has_prep(token.head, ("on",)) if token.dep_ == "dobj" else False
-    return _has_prep(token, ("on",)) or gov_preps or bool(
+    preps = ("on", "of") if base(token) in ("tax", "taxation") else ("on",)
+    return _has_prep(token, preps) or gov_preps or bool(
         {c.lower_ for c in token.subtree if c.i < token.i} & _TARIFF_MODIFIERS)
 
 
