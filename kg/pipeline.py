@@ -23,7 +23,7 @@ from kg.model import ArticleResult, ArticleStats, BuildStats, Document
 log = logging.getLogger(__name__)
 
 OUTPUT_FILES = ("graph.ttl", "graph.html", "report.md", "analysis.json", "graph.graphml",
-                "graph.jsonld", "graph.nt")
+                "graph.jsonld", "graph.nt", "report-measures.svg", "report-communities.svg")
 
 
 @dataclass
@@ -267,7 +267,7 @@ def _files(graph, stats: BuildStats, receive) -> dict[str, str]:
 
     files = export.serializations(graph, turtle=True, receive=numbers)
     analysis = got["analysis"]
-    files["report.md"] = report.render_report(graph, analysis, stats)
+    files.update(report.report_files(graph, analysis, stats))     # report.md and its figures
     files["analysis.json"] = analyze.to_json(analysis)
     files["graph.graphml"] = analyze.to_graphml(graph, analysis)
     return files
