@@ -25,6 +25,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from kg.errors import UserError
+
 log = logging.getLogger(__name__)
 
 DEFAULT_PORT = 7878
@@ -35,8 +37,6 @@ STOP_TIMEOUT = 10.0      # seconds for it to exit once asked
 
 
 def _user_error(message: str, code: int = 2) -> Exception:
-    from kg.cli import UserError  # lazily: cli imports this module
-
     return UserError(message, code)
 
 
