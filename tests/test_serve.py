@@ -209,3 +209,18 @@ def test_query_page_runs_a_query_in_chromium(graph_file):
             finally:
                 browser.close()
         assert errors == []     # and the query ran with every request beyond the server blocked
+
+
+def test_the_readme_client_example_runs_against_kg_serve(graph_file):
+    import ast
+    import re
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    serving = text.split("### Serving the graph to other tools", 1)[1]
+    code = re.search(r"```python\n(.*?)```", serving, re.S).group(1)
+    assert 'SPARQLWrapper("http://127.0.0.1:7878/query")' in code
+    with kg_serve(graph_file) as (base, _):
+        result = subprocess.run([sys.executable, "-c", code.replace("http://127.0.0.1:7878", base)],
+                                capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert sorted(ast.literal_eval(result.stdout)) == ["Minister <img src=x onerror=alert(1)> Ruiz", "Scott Bessent"]
