@@ -49,7 +49,7 @@ _RESULT_FORMATS = {
 
 
 def _user_error(message: str, code: int = 2) -> Exception:
-    from kg.cli import UserError  # lazily: cli imports this module
+    from kg.errors import UserError
 
     return UserError(message, code)
 

@@ -17,9 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.vocab import ROOT
-
-QUERIES_DIR = ROOT / "queries"
+from kg.vocab import QUERIES_DIR
 
 _STRING = r'"(?:[^"\\\n]|\\.)*"'
 _PARAM_RE = re.compile(
@@ -30,7 +28,7 @@ _PARAM_RE = re.compile(
 
 
 def _user_error(message: str, code: int = 2) -> Exception:
-    from kg.cli import UserError  # lazily: cli imports the command modules
+    from kg.errors import UserError
 
     return UserError(message, code)
 

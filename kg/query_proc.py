@@ -39,7 +39,7 @@ _GRACE = 5.0        # the child's own alarm rings this long after the limit
 
 
 def _user_error(message: str, code: int = 2) -> Exception:
-    from kg.cli import UserError  # lazily: cli imports the command modules
+    from kg.errors import UserError
 
     return UserError(message, code)
 
@@ -181,7 +181,7 @@ def _child(work: Work, data_w: int, ctrl_w: int, timeout: float | None) -> None:
         except BrokenPipeError:
             pass
         except Exception as exc:  # noqa: BLE001 - reported to the parent as one line
-            from kg.cli import UserError
+            from kg.errors import UserError
 
             if isinstance(exc, UserError):
                 send({"error": str(exc), "code": exc.code})

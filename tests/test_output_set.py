@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from kg.io import SET_LINK, current_set, remove_leftovers, write_output_set
+from kg.pipeline import OUTPUT_FILES
 from kg.vocab import ROOT
 
 NAMES = ("graph.ttl", "graph.html", "report.md", "analysis.json", "graph.nt")
@@ -131,7 +132,7 @@ def test_sigkill_at_random_instants_leaves_a_whole_set(tmp_path):
 
 # ------------------------------------------------------------------ real builds killed at random
 
-BUILD_FILES = ("graph.ttl", "graph.html", "report.md", "analysis.json", "graph.graphml", "graph.jsonld", "graph.nt")
+BUILD_FILES = OUTPUT_FILES      # every file a build writes, figures included
 
 
 @pytest.mark.slow
