@@ -47,6 +47,8 @@ class Facts:
     inverse: dict = field(default_factory=dict)      # entity IRI -> predicate -> [subject IRI]
     policy_classes: set = field(default_factory=set)
     class_label: dict = field(default_factory=dict)
+    ranked_policies: list = field(default_factory=list)     # policy IRIs, most central first
+    policy_set: set = field(default_factory=set)
 
     @classmethod
     def read(cls, graph, analysis: an.Analysis, name: dict) -> "Facts":
@@ -70,6 +72,8 @@ class Facts:
             return c == KG_NS + "Policy" or any(under_policy(p, seen + (c,)) for p in parents.get(c, ())
                                                 if p not in seen)
         facts.policy_classes = {an.local_name(c) for c in parents if under_policy(c)} | set(POLICY_CLASSES)
+        facts.ranked_policies = [i for i in analysis.ranked("pagerank") if facts._policy_types(i)]
+        facts.policy_set = set(facts.ranked_policies)
         return facts
 
     def out(self, iri: str, p: URIRef) -> list[str]:
@@ -86,11 +90,20 @@ class Facts:
     def names(self, iris) -> list[str]:
         return sorted({self.name[i] for i in iris if i in self.name}, key=lambda v: (v.casefold(), v))
 
+    def ranked_names(self, iris) -> list[str]:
+        """Names of the entities, most central first (for cells that show only the first few)."""
+        pr = self.analysis.pagerank
+        return [self.name[i] for i in sorted(set(iris), key=lambda i: (-pr.get(i, 0.0), self.name[i].casefold(), i))
+                if i in self.name]
+
     def types(self, iri: str) -> set[str]:
         return {an.local_name(str(t)) for t in self.index.get(URIRef(iri), {}).get(RDF.type, ())}
 
-    def is_policy(self, iri: str) -> bool:
+    def _policy_types(self, iri: str) -> bool:
         return bool(self.types(iri) & self.policy_classes) or self.analysis.entities[iri]["type"] in self.policy_classes
+
+    def is_policy(self, iri: str) -> bool:
+        return iri in self.policy_set
 
     def kind(self, iri: str) -> str:
         t = self.analysis.entities[iri]["type"]
@@ -112,7 +125,7 @@ class Facts:
         return cap(ids, limit)
 
     def policies(self) -> list[str]:
-        return [i for i in self.analysis.ranked("pagerank") if self.is_policy(i)]
+        return self.ranked_policies
 
 
 # ---------------------------------------------------------------- officials
@@ -182,15 +195,15 @@ def countries(f: Facts) -> list[str]:
         weight = len(imposed) + len(faced) + len(set(people)) + len(partners)
         rows.append((-weight, -f.analysis.pagerank.get(iri, 0.0), e["label"].casefold(), iri,
                      [f.name[iri] + ("" if e["type"] == "Country" else f" ({md(e['type'])})"),
-                      counted(f.names(imposed)), counted(f.names(faced)), counted(f.names(people)),
-                      counted(f.names(partners))]))
+                      counted(f.ranked_names(imposed)), counted(f.ranked_names(faced)),
+                      counted(f.ranked_names(people)), counted(f.ranked_names(partners))]))
     if not rows:
         return out + ["No country has a measure, an official or a partner in the graph.", ""]
     rows.sort()
     out += ["What each country (or bloc and body that imposed or faced a measure) did and with whom: "
             "measures it imposed and faced, the officials who serve it, and its partners (countries and "
             "bodies in the same agreement or event, themselves or through their officials). "
-            "Most involved first; each cell gives the count, then the first few.", ""]
+            "Most involved first; each cell gives the count, then the most central few.", ""]
     out += table(["country", "measures imposed", "measures faced", "officials", "partners"],
                  [r[-1] for r in rows[:MAX_COUNTRIES]])
     more = []

@@ -234,3 +234,16 @@ def test_long_lists_are_bounded():
     assert "| not English text | 20 | in/1.txt, in/10.txt, in/11.txt and 17 more |" in articles
     assert "| empty | 10 |" in articles
     assert len(report.splitlines()) < 600
+
+
+def test_many_articles_show_the_richest():
+    from kg.model import ArticleStats
+    from kg.report import MAX_ARTICLES
+
+    m = GraphMaker()
+    arts = [ArticleStats(f"a{i:03d}", f"Title {i}", i % 7, (i * 37) % 101) for i in range(MAX_ARTICLES + 30)]
+    s = section(render_report(m.g, an.analyze(m.g), BuildStats(articles=arts)), "Articles")
+    shown = rows(s)[1:]
+    assert len(shown) == MAX_ARTICLES and f"The {MAX_ARTICLES} with the most facts of {MAX_ARTICLES + 30}" in s
+    assert [r[0] for r in shown] == sorted(r[0] for r in shown)
+    assert min(int(r[3]) for r in shown) >= sorted((a.facts for a in arts), reverse=True)[MAX_ARTICLES - 1]
