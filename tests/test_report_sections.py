@@ -247,3 +247,13 @@ def test_many_articles_show_the_richest():
     assert len(shown) == MAX_ARTICLES and f"The {MAX_ARTICLES} with the most facts of {MAX_ARTICLES + 30}" in s
     assert [r[0] for r in shown] == sorted(r[0] for r in shown)
     assert min(int(r[3]) for r in shown) >= sorted((a.facts for a in arts), reverse=True)[MAX_ARTICLES - 1]
+
+
+def test_sampled_betweenness_states_its_sample_size():
+    from browser_support import synthetic_graph
+
+    g = synthetic_graph(an.EXACT_BETWEENNESS_MAX + 200)
+    a = an.analyze(g)
+    assert a.betweenness_sample == an.BETWEENNESS_SAMPLE
+    s = section(render_report(g, a, BuildStats()), "Most central entities")
+    assert f"estimated from {an.BETWEENNESS_SAMPLE} sampled sources (seed {an.SEED})" in s
