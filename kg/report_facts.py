@@ -19,6 +19,7 @@ MAX_OFFICIALS = 40
 MAX_COUNTRIES = 30
 MAX_POLICIES = 50
 MAX_TIMELINE = 60
+MAX_IMPOSERS = 15
 # The policy classes the contract fixes, for graphs written without the ontology; with
 # it, every class under kg:Policy counts (read from the graph).
 POLICY_CLASSES = ("Policy", "ExportControl", "ExportBan", "Tariff", "AntiDumpingDuty", "CountervailingDuty",
@@ -224,6 +225,7 @@ def policies(f: Facts, docs: dict) -> list[str]:
     out = ["## Policies", ""]
     if not pols:
         return out + ["No policies were found.", ""]
+    out += _by_imposer(f, pols)
     out += [f"{plural(len(pols), 'policy', 'policies')}, most central first: who imposed each, "
             "on what goods, aimed at whom, and when.", ""]
     rows = []
@@ -238,6 +240,26 @@ def policies(f: Facts, docs: dict) -> list[str]:
     out += table(["policy", "type", "imposed by", "on (goods)", "targets", "when", "articles"], rows)
     if len(pols) > MAX_POLICIES:
         out += [f"and {len(pols) - MAX_POLICIES} more: `kg query output/graph.ttl --name policies` lists all.", ""]
+    return out
+
+
+def _by_imposer(f: Facts, pols: list[str]) -> list[str]:
+    """Measures counted by imposer (agreements by party), the most active first, with their kinds."""
+    by: dict[str, dict[str, int]] = {}
+    for iri in pols:
+        for who in set(f.out(iri, IMPOSED_BY) or f.out(iri, PARTY)):
+            kinds = by.setdefault(who, {})
+            kinds[f.kind(iri)] = kinds.get(f.kind(iri), 0) + 1
+    if not by:
+        return []
+    order = sorted(by, key=lambda w: (-sum(by[w].values()), f.name[w].casefold(), w))
+    rows = [[f.name[w], str(sum(by[w].values())),
+             ", ".join(f"{n} {k}" for k, n in sorted(by[w].items(), key=lambda kv: (-kv[1], kv[0])))]
+            for w in order[:MAX_IMPOSERS]]
+    out = ["By imposer (for agreements, each party), most measures first:", ""]
+    out += table(["imposer", "measures", "kinds"], rows)
+    if len(order) > MAX_IMPOSERS:
+        out += [f"and {len(order) - MAX_IMPOSERS} more imposers.", ""]
     return out
 
 

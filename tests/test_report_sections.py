@@ -228,7 +228,9 @@ def test_long_lists_are_bounded():
     timeline = section(report, "Policy timeline")
     assert len(rows(timeline)) == rf.MAX_TIMELINE + 1
     assert f"The {rf.MAX_TIMELINE} latest of {rf.MAX_TIMELINE + rf.MAX_OFFICIALS + 5} dated measures" in timeline
-    assert len(rows(section(report, "Policies"))) == rf.MAX_POLICIES + 1
+    policies = section(report, "Policies")
+    assert len(rows(policies)) == (rf.MAX_IMPOSERS + 1) + (rf.MAX_POLICIES + 1)
+    assert f"and {rf.MAX_OFFICIALS + 5 - rf.MAX_IMPOSERS} more imposers." in policies
     articles = section(report, "Articles")
     assert "30 inputs were skipped, by reason:" in articles
     assert "| not English text | 20 | in/1.txt, in/10.txt, in/11.txt and 17 more |" in articles
@@ -257,3 +259,13 @@ def test_sampled_betweenness_states_its_sample_size():
     assert a.betweenness_sample == an.BETWEENNESS_SAMPLE
     s = section(render_report(g, a, BuildStats()), "Most central entities")
     assert f"estimated from {an.BETWEENNESS_SAMPLE} sampled sources (seed {an.SEED})" in s
+
+
+def test_policies_counted_by_imposer(files):
+    s = section(files["report.md"], "Policies")
+    by = s.split("By imposer", 1)[1].split("\n\n", 2)[1]
+    table = {r[0]: (r[1], r[2]) for r in rows(by)[1:]}
+    assert table["Kenya"][0] == "2" and "1 Trade agreement" in table["Kenya"][1]
+    assert table["East African Community"] == ("1", "1 Tariff")
+    assert table["Tanzania"] == ("1", "1 Tariff") and table["Peru"] == ("1", "1 Trade agreement")
+    assert list(table)[0] == "Kenya"
