@@ -23,6 +23,7 @@ from kg.lexicon import lexicon
 from kg.resolve_names import drop_stray_names, join_organizations, join_people
 from kg.model import (COMMODITY, COUNTRY, EVENT, OFFICIAL, ORGANIZATION, PERSON,
                       POLICY_TYPES, ArticleResult, Corpus, Literal, ResolvedEntity, ResolvedFact)
+from kg.policy_identity import group_policies, latest_state, unique_labels
 from kg.textutil import slugify
 from kg.vocab import TYPE_PATHS
 
@@ -184,9 +185,8 @@ def _to_countries(facts, entities) -> list[ResolvedFact]:
                 if f.obj not in serves:
                     continue
                 f = ResolvedFact(f.subject, f.predicate, serves[f.obj], f.evidence)
-            if f.predicate in ("targets", "party") and entities[f.obj].type != COUNTRY:
-                if not (f.predicate == "party" and entities[f.obj].type == ORGANIZATION):
-                    continue
+            if f.predicate in ("targets", "party") and entities[f.obj].type not in (COUNTRY, ORGANIZATION):
+                continue
         out.append(f)
     return out
 
@@ -198,6 +198,8 @@ def _resolve_occurrences(results, ents, facts, entities):
         if "#" in f.subject:
             local[f.subject].append(f)
     key_of = {}
+    policies: dict[str, tuple] = {}
+    fallback: dict[str, tuple] = {}     # policies whose imposer is only a default (the article's country)
     for sid, fs in local.items():
         doc_id, lid = sid.rsplit("#", 1)
         e = ents[(doc_id, lid)]
@@ -213,9 +215,13 @@ def _resolve_occurrences(results, ents, facts, entities):
             key = (e.type, parties, tuple(sorted({f.obj.value for f in fs if f.predicate == "duration"}))) \
                 if parties else (e.type, sid)
         else:
-            imposer = by("imposedBy")
-            key = (e.type, imposer, dates) if imposer else (e.type, sid)
+            strong = tuple(sorted({f.obj for f in fs if f.predicate == "imposedBy" and not f.weak}))
+            (policies if strong else fallback)[sid] = (e.type, strong or by("imposedBy"), by("appliesTo"), by("targets"))
+            key = (e.type, sid)
         key_of[sid] = key
+    fallback = {sid: m for sid, m in fallback.items() if m[1]}
+    policy_keys = group_policies({**policies, **fallback})
+    key_of.update({sid: policy_keys[sid] for sid in policies})
     # A policy named without its author ("the tariffs") is the one of its class that the
     # same article attributes, when there is exactly one.
     attributed = defaultdict(set)
@@ -228,6 +234,9 @@ def _resolve_occurrences(results, ents, facts, entities):
             options = attributed.get((sid.rsplit("#", 1)[0], key[0]), set())
             if len(options) == 1:
                 key_of[sid] = next(iter(options))
+            elif sid in fallback:
+                key_of[sid] = policy_keys[sid]
+                continue
             else:
                 # Nobody is said to impose it: too little to be a fact about a policy.
                 key_of[sid] = None
@@ -237,7 +246,8 @@ def _resolve_occurrences(results, ents, facts, entities):
     dropped = {sid for sid, key in key_of.items() if key is None}
     key_of = {sid: key for sid, key in key_of.items() if key is not None}
     facts = [f for f in facts if f.subject not in dropped
-             and not (f.subject in orphan_dates and f.predicate in ("date", "duration"))]
+             and not (f.subject in orphan_dates and f.predicate in ("date", "duration"))
+             and not (f.subject in orphan_dates and f.weak and f.predicate == "imposedBy")]
     groups = defaultdict(list)
     for sid, key in key_of.items():
         groups[key].append(sid)
@@ -271,5 +281,6 @@ def _resolve_occurrences(results, ents, facts, entities):
         out.append(ResolvedFact(s, f.predicate, o, f.evidence))
     # Facts whose subject is a person but whose object is unresolved, or leftovers, are dropped.
     out = [f for f in out if "#" not in f.subject and not (isinstance(f.obj, str) and "#" in f.obj)]
-    # One date per policy or event: the most precise, earliest.
+    out = latest_state(out, {r.document.doc_id: r.document.date for r in results})
+    unique_labels(new_entities, out, entities)
     return out, new_entities
