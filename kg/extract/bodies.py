@@ -157,6 +157,8 @@ def _and_inside(par: Paragraph, j: int) -> bool:
     """ "Timber and Pulp Export Corp": "and" between two capitalised words, not after a country."""
     doc = par.doc
     prev = par.tok_ent.get(j - 1)
+    if prev and par.type_of(prev) == ORGANIZATION and par.tok_ent.get(j) != prev:
+        return False        # "Acme and Borealis Mining": a named body ends before "and"
     return j + 1 < len(doc) and doc[j + 1].is_title and not (prev and (
         par.type_of(prev) == COUNTRY or par.table.entities[prev].name in lexicon().org_forms.values()))
 
@@ -293,8 +295,8 @@ def company_names(par: Paragraph) -> None:
         start = i
         end = i + 1
         if not after_noun:
-            while start > 0 and doc[start - 1].i != doc[start - 1].sent.start and doc[start - 1].is_title \
-                    and par.type_of(par.tok_ent.get(start - 1)) != PERSON or (
+            while start > 0 and (doc[start - 1].i != doc[start - 1].sent.start or doc[start - 1].text in lex.demonyms) \
+                    and doc[start - 1].is_title and par.type_of(par.tok_ent.get(start - 1)) != PERSON or (
                     start > 1 and doc[start - 1].lower_ in ("and", "&") and doc[start - 2].is_title):
                 start -= 1
             while end < n and doc[end].is_title and doc[end].lower_ in lex.org_heads:

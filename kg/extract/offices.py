@@ -108,7 +108,10 @@ def _context_country(par: Paragraph, token, named_body: bool) -> str | None:
     unnamed official the lead announced ("A senior Danish official said ..."), else the dateline's
     when the sentence names no other country."""
     table = par.table
-    countries = {par.tok_ent.get(t.i) for t in token.sent} - {None}
+    # A country that qualifies someone's counterpart is the counterpart's ("his Chinese counterpart").
+    countries = {par.tok_ent.get(t.i) for t in token.sent
+                 if not (t.head.lower_ in ("counterpart", "counterparts") or t.nbor(1).lower_ in ("counterpart", "counterparts")
+                         if t.i + 1 < len(t.doc) else False)} - {None}
     countries = {c for c in countries if table.entities[c].type == COUNTRY}
     if len(countries) == 1 and not named_body:
         return next(iter(countries))
@@ -193,8 +196,8 @@ def _title_before(par: Paragraph, start: int, person: str) -> bool:
             if office is not None:      # the president of a body leads no state
                 office = Office(office.title, False, office.country, office.public)
             break
-    if office is None:
-        return _title_before_comma(par, start, person)
+    if office is None or (len(title) == 1 and title[0].text == "Official"):
+        return _title_before_comma(par, start, person)     # "the Official Gazette": no title
     body = country = None
     named_body = False
     if body_phrase is not None and len(body_phrase):
@@ -360,6 +363,11 @@ def _apposition_after(par: Paragraph, end: int, person: str) -> bool:
         body = _country_after_of(par, e, stop) or entity_in(par, e, stop)
         if body is None and doc[e].lower_ in ("of", "for", "at"):
             named_body = any(t.lower_ in lex.government_heads for t in doc[e:stop])
+            if not named_body and any(t.lower_ in lex.org_heads or t.lower_ in lex.company_nouns for t in doc[e:stop]):
+                # "secretary general of the steel producers' association": a private body, no state's
+                _retract(par, title)
+                _emit(par, person, title, Office(office.title, False, None, False), None, set(), doc[end - 1])
+                return True
     _retract(par, title)
     _emit(par, person, title, office, body, {t.lower_ for t in title}, doc[end - 1], named_body=named_body)
     return True
