@@ -43,7 +43,8 @@ class GraphMaker:
         self.g = Graph() if graph is None else graph
         self.g.bind("kg", str(KG))
         if with_ontology:
-            self.g.update(Graph().parse(ONTOLOGY_FILE))
+            for t in Graph().parse(ONTOLOGY_FILE):
+                self.g.add(t)
         self.n_statements = 0
 
     def doc(self, ident: str, title: str | None = None) -> URIRef:
