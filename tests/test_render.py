@@ -223,6 +223,12 @@ def test_at_scale_large_communities_are_collapsed_into_one_node_each(scale):
     assert render.page_data(scale[0], analysis, collapse_from=10 ** 6)["groups"] == []
 
 
+def test_at_scale_same_graph_same_bytes(scale):
+    g, analysis, _ = scale
+    again = scale_graph(3000)
+    assert render.render_html(g, analysis) == render.render_html(again, an.analyze(again))
+
+
 def test_policy_kind_rate_status_and_dates_with_their_evidence():
     g = policy_graph()
     d = render.page_data(g, an.analyze(g))
