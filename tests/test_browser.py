@@ -118,6 +118,7 @@ def test_search_finds_by_alias_and_filter_hides_a_class(news_page):
         page.press("#kg-search", "Enter")
         page.wait_for_function("document.querySelector('#kg-details h2') && "
                                "document.querySelector('#kg-details h2').textContent.includes('Ruiz')")
+        page.wait_for_function("kgView.network.getSelectedNodes().length === 1")      # drawn after the panel
         assert page.evaluate("kgView.network.getSelectedNodes()") == [index[str(ID["person/minister-ruiz"])]]
         page.fill("#kg-search", "washington")
         assert page.eval_on_selector_all("#kg-results button", "els => els.map(e => e.textContent)") == [
@@ -225,7 +226,8 @@ def test_search_at_scale_finds_an_isolated_entity(scale_page):
         hidden = page.evaluate("kgView.data.groups[0].members[3]")
         page.fill("#kg-search", page.evaluate(f"kgView.data.info[{hidden}].label"))
         page.press("#kg-search", "Enter")
-        page.wait_for_function(f"kgView.nodes.get({hidden}) !== null")
+        page.wait_for_function("kgView.network.getSelectedNodes().length === 1")
+        assert page.evaluate(f"kgView.nodes.get({hidden}) !== null")
         assert page.evaluate("kgView.network.getSelectedNodes()") == [hidden]
         assert_clean(log)
 

@@ -173,16 +173,23 @@
   });
 
   /* bring the drawing to what the open communities ask for, changing only what differs */
+  var present = {nodes: new Set(want.nodes.keys()), edges: new Set(want.edges.keys())};
   function sync() {
+    var started = performance.now();
     want = wanted();
-    nodes.remove(nodes.getIds().filter(function (id) { return !want.nodes.has(id); }));
-    edges.remove(edges.getIds().filter(function (id) { return !want.edges.has(id); }));
-    var newNodes = [], newEdges = [];
-    want.nodes.forEach(function (g, id) { if (!nodes.get(id)) { newNodes.push(makeNode(id, g)); } });
-    want.edges.forEach(function (e, id) { if (!edges.get(id)) { newEdges.push(e); } });
-    nodes.add(newNodes);
-    edges.add(newEdges);
+    var goneN = [], goneE = [], newN = [], newE = [];
+    present.nodes.forEach(function (id) { if (!want.nodes.has(id)) { goneN.push(id); } });
+    present.edges.forEach(function (id) { if (!want.edges.has(id)) { goneE.push(id); } });
+    want.nodes.forEach(function (g, id) { if (!present.nodes.has(id)) { newN.push(makeNode(id, g)); } });
+    want.edges.forEach(function (e, id) { if (!present.edges.has(id)) { newE.push(e); } });
+    /* each change makes vis-network walk all it holds: as few changes as can be */
+    if (goneE.length) { edges.remove(goneE); }
+    if (goneN.length) { nodes.remove(goneN); }
+    if (newN.length) { nodes.add(newN); }
+    if (newE.length) { edges.add(newE); }
+    present = {nodes: new Set(want.nodes.keys()), edges: new Set(want.edges.keys())};
     labelOrder();
+    view.syncMs = performance.now() - started;
   }
   function applyFilter() {
     var changes = [];
@@ -218,6 +225,7 @@
     return widths[id];
   }
   network.on("afterDrawing", function (ctx) {
+    var started = performance.now();
     var scale = network.getScale(), body = network.body.nodes;
     var w = container.clientWidth, h = container.clientHeight;
     var tl = network.DOMtoCanvas({x: 0, y: 0}), br = network.DOMtoCanvas({x: w, y: h});
@@ -263,6 +271,7 @@
     ctx.restore();
     view.labels = shown;
     view.boxes = boxes;
+    view.labelMs = performance.now() - started;
   });
 
   /* ---------------------------------------------------------------- tooltips */
@@ -412,12 +421,12 @@
     }
   }
 
-  function showGroup(k) {
+  function showGroup(k, opening) {
     var g = groups[k];
     clear(details);
     add(details, el("h2", "kg-title", "Community " + g.com));
     add(details, el("p", "kg-type", plural(g.members.length, "entity", "entities") + ", by PageRank"));
-    add(details, button(g.open ? "Close it into one node" : "Open it", "kg-fit", function () {
+    add(details, button(g.open || opening ? "Close it into one node" : "Open it", "kg-fit", function () {
       if (g.open) { closeGroup(k); } else { openGroup(k); fitGroup(k); }
       showGroup(k);
     }));
@@ -473,23 +482,30 @@
     }
   }
 
+  /* the evidence is painted first; the drawing (opening a community, focusing) follows */
+  function afterPaint(fn) { requestAnimationFrame(function () { setTimeout(fn, 0); }); }
   function select(i) {
     showNode(i);
     if (nodeDef[i] === undefined) { network.unselectAll(); return; }
-    if (groupOf[i] >= 0) { openGroup(groupOf[i]); }
-    if (!visible(i)) {
-      setClass(info[i].type, true);
-      if (info[i].status !== undefined) { setStatus(info[i].status, true); }
-    }
-    network.selectNodes([i]);
-    network.focus(i, {scale: Math.max(network.getScale(), 1.0), animation: {duration: 350}});
+    afterPaint(function () {
+      if (groupOf[i] >= 0) { openGroup(groupOf[i]); }
+      if (!visible(i)) {
+        setClass(info[i].type, true);
+        if (info[i].status !== undefined) { setStatus(info[i].status, true); }
+      }
+      network.selectNodes([i]);
+      network.focus(i, {scale: Math.max(network.getScale(), 1.0), animation: {duration: 350}});
+    });
   }
   view.select = select;
 
   network.on("click", function (p) {
     if (p.nodes.length) {
       var id = p.nodes[0];
-      if (isGroup(id)) { openGroup(id - N); showGroup(id - N); fitGroup(id - N); } else { showNode(id); }
+      if (isGroup(id)) {
+        showGroup(id - N, true);
+        afterPaint(function () { openGroup(id - N); showGroup(id - N); fitGroup(id - N); });
+      } else { showNode(id); }
     } else if (p.edges.length) {
       if (typeof p.edges[0] === "string") { showLinks(p.edges[0]); } else { showEdge(p.edges[0]); }
     } else { showOverview(); }
