@@ -8,6 +8,8 @@ target, and dates and "90-day" durations are read from the same clause.
 """
 from __future__ import annotations
 
+import re
+
 from kg.extract.context import Paragraph, base, verb_forms
 from kg.extract.triggers import EXPORT_WORDS as _EXPORT_WORDS, policy_class as _trigger_type
 from kg.extract.dates import parse_date, parse_duration
@@ -19,6 +21,7 @@ from kg.extract.policy_facts import (TARIFF_CLASSES as _TARIFFS, attributes as _
 from kg.lexicon import lexicon
 from kg.model import (COMMODITY, COUNTRY, ORGANIZATION, PERSON, OFFICIAL, TARIFF, TRADE_AGREEMENT)
 
+_GOVT_NAME = re.compile(r"^(?:the\s+)?(?:Ministry|Department|Cabinet|Customs|Council of Ministers|Federal Council)\b", re.I)
 _SIGNING = {"sign", "conclude", "renegotiate", "negotiate", "initiate", "ratify", "reach", "extend", "renew",
             "honor", "honour", "promote", "strike", "seal"}
 _HOME_NOUNS = {"government", "authority", "cabinet", "administration", "ministry", "customs"}
@@ -58,8 +61,13 @@ def _agent_of(par: Paragraph, token, depth: int = 0) -> str | None:
     lid = par.agent_at(token) or par.body_country.get(token.i)
     if lid and par.type_of(lid) == ORGANIZATION and par.table.entities[lid].attrs.get("country"):
         return par.table.entities[lid].attrs["country"]
+    if lid and par.type_of(lid) == ORGANIZATION and _GOVT_NAME.search(par.table.entities[lid].name):
+        # A ministry or cabinet whose country the text does not give: the article's country.
+        return _default_imposer(par) or lid
     if lid and par.type_of(lid) in (COUNTRY, ORGANIZATION, PERSON, OFFICIAL):
         return lid
+    if token.lower_ in ("we", "our") and depth == 0:
+        return _default_imposer(par)     # a government speaking of itself
     if token.lower_ in _GOVT_NOUNS or base(token) in _GOVT_NOUNS:
         for c in token.children:
             # "the sanctions law, enacted by the United States": who enacted it, not whom it names
@@ -97,7 +105,7 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
                     return _agent_of(par, g)
     t = anchor
     # "China's decision to halt exports": climb from the verb to the noun it modifies.
-    for _ in range(3):
+    for _ in range(6):
         if t.dep_ in ("acl", "xcomp", "relcl") and t.head.pos_ in ("NOUN", "PROPN"):
             for c in t.head.children:
                 if c.dep_ in ("poss", "compound", "amod"):
@@ -262,6 +270,9 @@ def find_policies(par: Paragraph) -> None:
             if kind == COMMODITY and lid not in goods:
                 goods.append(lid)
             elif kind == COUNTRY and lid not in targets and not _excepted(t):
+                while t.head.i == t.i + 1 and t.dep_ == "compound" and t.ent_type_ and t.head.ent_type_ == t.ent_type_ \
+                        and par.entity_at(t.head) in (None, lid):
+                    t = t.head      # "from the Russian Federation": the name's head word
                 p = t.head
                 if (t.head.dep_ == "prep" or t.dep_ == "pobj") and t.head.lower_ in ("to", "against", "at", "from", "on"):
                     targets.append(lid)
@@ -270,6 +281,9 @@ def find_policies(par: Paragraph) -> None:
                 elif t.dep_ in ("amod", "compound", "poss") and p.i in scope_ids and p.i != anchor.i \
                         and (par.type_of(par.entity_at(p)) == COMMODITY or base(p) in _TARGET_NOUNS):
                     targets.append(lid)
+            elif kind == ORGANIZATION and lid not in targets and t.dep_ == "pobj" \
+                    and t.head.lower_ in ("against", "from") and not _excepted(t):
+                targets.append(lid)     # a bloc or body: "duties on goods from the EU"
             if t.ent_type_ == "DATE":
                 dates.append(t)
         for t in scope:

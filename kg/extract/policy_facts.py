@@ -134,11 +134,15 @@ def dates_of_previous(par: Paragraph, sentence_pids: dict) -> None:
     """ "The amendment will be ... put into force on April 17": a sentence that names no measure
     but gives when one takes effect or ends speaks of the measures of the sentence before."""
     st = state(par.table)
-    last = st["last_pids"]
+    last: list[str] = []
     for sent in par.doc.sents:
         pids = sentence_pids.get(sent.start)
         if pids:
             last = pids
+            if len(pids) == 1:
+                # "the ban on imports of X ... will be put into force on May 10": one measure in the
+                # sentence takes the sentence's dates of effect.
+                _role_dates(par, sent, pids, st, par.evidence(sent[0]))
             continue
         if not last:
             continue
@@ -153,15 +157,19 @@ def dates_of_previous(par: Paragraph, sentence_pids: dict) -> None:
             for g in open_goods(par, root, root, []):
                 for pid in last:
                     par.table.fact(pid, "appliesTo", g, ev)
-        for ent in par.doc.ents:
-            if ent.start < sent.start or ent.end > sent.end or ent.label_ != "DATE":
-                continue
-            role = date_role(ent)
-            lit = parse_date(ent.text, st["ref"])
-            if role and lit and lit.datatype in ("date", "gYearMonth"):
-                for pid in last:
-                    par.table.fact(pid, "effectiveDate" if role == "effective" else "endDate", lit, ev)
+        _role_dates(par, sent, last, st, ev)
     st["last_pids"] = last
+
+
+def _role_dates(par: Paragraph, sent, pids, st, ev) -> None:
+    for ent in par.doc.ents:
+        if ent.start < sent.start or ent.end > sent.end or ent.label_ != "DATE":
+            continue
+        role = date_role(ent)
+        lit = parse_date(ent.text, st["ref"])
+        if role and lit and lit.datatype in ("date", "gYearMonth"):
+            for pid in pids:
+                par.table.fact(pid, "effectiveDate" if role == "effective" else "endDate", lit, ev)
 
 
 def _ents(par: Paragraph, tokens):
