@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.context import Paragraph, base, verb_forms
+from kg.extract.measures import crosses_flow
 from kg.extract.triggers import EXPORT_WORDS as _EXPORT_WORDS, policy_class as _trigger_type
 from kg.extract.dates import parse_date, parse_duration
 from kg.extract.policy_facts import (TARIFF_CLASSES as _TARIFFS, attributes as _attributes,
@@ -121,7 +122,7 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
         if t.dep_ == "ROOT":
             break
     if gov is not None and (gov is anchor or verb_forms(gov) & _imposing()):
-        for c in gov.children:
+        for c in sorted(gov.children, key=lambda c: -c.i):     # the subject nearest the verb
             if c.dep_ in ("nsubj",):
                 lid = _agent_of(par, c)
                 if lid:
@@ -267,7 +268,7 @@ def find_policies(par: Paragraph) -> None:
         for t in sorted(scope, key=lambda x: x.i):
             lid = par.entity_at(t)
             kind = par.type_of(lid)
-            if kind == COMMODITY and lid not in goods:
+            if kind == COMMODITY and lid not in goods and not crosses_flow(t, anchor):
                 goods.append(lid)
             elif kind == COUNTRY and lid not in targets and not _excepted(t):
                 while t.head.i == t.i + 1 and t.dep_ == "compound" and t.ent_type_ and t.head.ent_type_ == t.ent_type_ \
@@ -320,10 +321,10 @@ def find_policies(par: Paragraph) -> None:
                     table.fact(host, "appliesTo", g, ev)
                 continue
             imposer = _imposer(par, anchor, gov)
-            default = None if imposer else _default_imposer(par)
             goods = goods + [g for g in _open_goods(par, anchor, gov, targets) if g not in goods]
             targets = [t for t in targets + _more_targets(par, anchor, gov, scope) if t != imposer]
             targets = list(dict.fromkeys(targets))
+            default = None if imposer else _default_imposer(par, targets)
             if imposer is None and not goods and not targets:
                 continue
             label = _label(anchor)

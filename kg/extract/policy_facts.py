@@ -38,7 +38,7 @@ def reference_date(par: Paragraph) -> None:
     """The article's date, else the first full date among its first paragraphs."""
     st = state(par.table)
     st["paragraphs"] += 1
-    if st["ref"] or st["paragraphs"] > 6 or par.is_headline:
+    if st["ref"] or st["paragraphs"] > 12 or par.is_headline:
         return
     m = _FULL_DATE.search(par.doc.text)
     if not m:
@@ -83,9 +83,16 @@ def open_goods(par: Paragraph, anchor, gov, targets: list) -> list[str]:
 
 
 def more_targets(par: Paragraph, anchor, gov, scope) -> list[str]:
-    """ "from the two countries" (the ones just named), "trade with Libya"."""
+    """ "from the two countries" (the ones just named), "trade with Libya", "X had been exempted from the duties"."""
     st = state(par.table)
     out = []
+    if gov is not None and verb_forms(gov) & {"exempt", "spare"}:
+        for c in gov.children:
+            if c.dep_ == "nsubjpass":
+                for x in [c, *(g for g in c.subtree if g.dep_ == "conj")]:
+                    lid = par.agent_at(x)
+                    if par.type_of(lid) in (COUNTRY, ORGANIZATION):
+                        out.append(lid)
     for t in scope:
         if t.dep_ == "pobj" and base(t) in ("country", "nation") and t.head.lower_ in ("from", "against", "on") and any(
                 c.lower_ in ("two", "both", "three") for c in t.children):
@@ -199,14 +206,16 @@ def excepted(t) -> bool:
     return False
 
 
-def default_imposer(par: Paragraph) -> str | None:
+def default_imposer(par: Paragraph, exclude=()) -> str | None:
     """Who imposes a measure that names no author, if no other measure of its class in the
-    article has one: the dateline's country, else the first country the article makes the
-    subject of a clause ("for Japan to contribute ..., we have decided")."""
+    article has one: the first country the article makes the subject of a clause ("for Japan to
+    contribute ..., we have decided"), else the dateline's country, else the country it names most."""
     st = state(par.table)
-    if par.table.home_country:
-        return par.table.home_country
-    return st.get("subject_country")
+    top = par.table.top_countries(1)
+    for lid in (st.get("subject_country"), par.table.home_country, top[0] if top else None):
+        if lid and lid not in exclude:
+            return lid
+    return None
 
 
 def note_subject_country(par: Paragraph) -> None:
@@ -214,7 +223,12 @@ def note_subject_country(par: Paragraph) -> None:
     if st.get("subject_country") or par.is_headline:
         return
     for t in par.doc:
-        lid = par.entity_at(t)
-        if lid and t.dep_ in ("nsubj", "nsubjpass") and par.type_of(lid) == COUNTRY:
-            st["subject_country"] = lid
-            return
+        if t.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        # "Japan decided", "The Kazakh government made a decision"
+        for x in [t] + ([c for c in t.children if c.dep_ in ("compound", "amod", "poss")]
+                        if base(t) in ("government", "cabinet", "ministry", "authority", "administration") else []):
+            lid = par.entity_at(x)
+            if lid and par.type_of(lid) == COUNTRY:
+                st["subject_country"] = lid
+                return

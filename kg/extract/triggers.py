@@ -51,15 +51,21 @@ def policy_class(token) -> str | None:
         for cls, spec in table.items():
             if b in spec.get("goods_heads", ()) and _prep_goods(token):
                 return cls
-    if token.pos_ == "VERB":
+    predicative = token.pos_ == "ADJ" and token.dep_ == "acomp"     # "the export of X is restricted"
+    if token.pos_ == "VERB" or predicative:
         forms = verb_forms(token)
+        args = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
+        if predicative:
+            args = [c for c in token.head.children if c.dep_ == "nsubj"]
+        elif not args and token.dep_ == "conj" and not any(c.dep_ == "nsubj" for c in token.children):
+            args = [c for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass")]    # shared subject
         for cls, spec in table.items():
             if forms & set(spec.get("verbs", ())):
                 objects = set(spec.get("verb_objects", ()))
-                for c in token.children:
-                    if c.dep_ in ("dobj", "nsubjpass") and (c.lower_ in objects or base(c) in objects):
+                for c in args:
+                    if c.lower_ in objects or base(c) in objects:
                         return cls
-            if forms & set(spec.get("bare_verbs", ())):
+            if forms & set(spec.get("bare_verbs", ())) and not predicative:
                 return cls
     return None
 
@@ -89,7 +95,7 @@ def _prep_object(token, objects) -> bool:
             if g.dep_ == "pobj" and (g.lower_ in objects or base(g) in objects):
                 return True
     # "a ban to import apples", "the decision to halt exports"
-    return any(c.dep_ in ("acl", "relcl", "xcomp") and c.pos_ == "VERB" and verb_forms(c) & objects
+    return any(c.dep_ in ("acl", "relcl", "xcomp") and c.pos_ in ("VERB", "NOUN") and verb_forms(c) & objects
                for c in token.children)
 
 
