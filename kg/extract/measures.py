@@ -270,6 +270,13 @@ def status(anchor, gov) -> str | None:
     """
     table = {k: set(v) for k, v in _status_table().items()}
     node = anchor
+    for _ in range(8):      # "if it were to withdraw licences": a hypothesis states no status
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in node.children):
+            return None
+        if node.head.i == node.i:
+            break
+        node = node.head
+    node = anchor
     for _ in range(6):
         cue = _cue(node, table, node is anchor)
         if cue:

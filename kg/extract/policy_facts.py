@@ -17,6 +17,7 @@ from kg.model import (ANTI_DUMPING_DUTY, COMMODITY, COUNTERVAILING_DUTY, COUNTRY
                       Literal)
 
 TARIFF_CLASSES = (TARIFF, ANTI_DUMPING_DUTY, COUNTERVAILING_DUTY)
+_PUNITIVE = {"sanction", "embargo", "boycott"}
 _COVER_VERBS = {"cover", "include", "apply", "affect", "extend", "concern", "hit"}
 _TRADE_NOUNS = {"trade", "activity", "commerce", "dealing", "business", "relation", "transaction"}
 _FULL_DATE = re.compile(
@@ -63,8 +64,9 @@ def open_goods(par: Paragraph, anchor, gov, targets: list) -> list[str]:
         name = goods_name(t)
         if not name:
             continue
-        first = t.i - len(name.split()) + 1 if "-" not in name else t.i
-        span = t.doc[max(first, t.left_edge.i):t.i + 1]
+        norm = lambda x: x.lower().replace(" - ", "-").replace(" -", "-").replace("- ", "-")
+        first = next((k for k in range(t.i, max(-1, t.i - 10), -1) if norm(t.doc[k:t.i + 1].text) == name), t.i)
+        span = t.doc[first:t.i + 1]
         inner = [par.entity_at(x) for x in span if par.type_of(par.entity_at(x)) == COMMODITY]
         if inner:
             if inner[-1] not in out:
@@ -93,6 +95,13 @@ def more_targets(par: Paragraph, anchor, gov, scope) -> list[str]:
                     lid = par.agent_at(x)
                     if par.type_of(lid) in (COUNTRY, ORGANIZATION):
                         out.append(lid)
+    for c in anchor.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            # "The South African sanctions law ... prohibited imports": sanctions are aimed at the country named
+            for x in c.subtree:
+                if base(x) in _PUNITIVE:
+                    near = [m for m in x.doc[max(c.left_edge.i, x.i - 3):x.i]]     # "South African sanctions law"
+                    out.extend(par.entity_at(m) for m in near if par.type_of(par.entity_at(m)) == COUNTRY)
     for t in scope:
         if t.dep_ == "pobj" and base(t) in ("country", "nation") and t.head.lower_ in ("from", "against", "on") and any(
                 c.lower_ in ("two", "both", "three") for c in t.children):
@@ -232,3 +241,15 @@ def note_subject_country(par: Paragraph) -> None:
             if lid and par.type_of(lid) == COUNTRY:
                 st["subject_country"] = lid
                 return
+
+
+def sanctioned_not_sanctioning(par: Paragraph, anchor, imposer, targets: list) -> str | None:
+    """ "South African sanctions", "Iran sanctions": a country that only modifies the word "sanctions"
+    is whom they aim at, unless it is the article's own country ("U.S. sanctions" in a Washington story)."""
+    if imposer is None or base(anchor) not in _PUNITIVE:
+        return imposer
+    mods = {par.entity_at(c) for c in anchor.children if c.dep_ in ("compound", "amod")}
+    if imposer in mods and par.type_of(imposer) == COUNTRY and imposer != default_imposer(par):
+        targets.append(imposer)
+        return None
+    return imposer

@@ -92,8 +92,9 @@ def _prep_object(token, objects) -> bool:
     """ "restrictions on the export of X", "limitations on X exports" (the "on" may hang on the verb)."""
     for c in _preps(token):
         for g in c.children:
-            if g.dep_ == "pobj" and (g.lower_ in objects or base(g) in objects):
-                return True
+            if g.dep_ == "pobj" and any(x.lower_ in objects or base(x) in objects for x in [g, *(
+                    y for y in g.children if y.dep_ in ("compound", "nmod") and y.i < g.i)]):
+                return True     # "ban on imports", "ban on trade and economic activity"
     # "a ban to import apples", "the decision to halt exports"
     return any(c.dep_ in ("acl", "relcl", "xcomp") and c.pos_ in ("VERB", "NOUN") and verb_forms(c) & objects
                for c in token.children)
