@@ -40,7 +40,9 @@ def goods_heads(anchor, gov) -> list:
         # "imports of X", "X imports", "the export of X"
         for c in t.children:
             if c.dep_ == "prep" and c.lower_ in ("of", "in"):
-                roots.extend(g for g in c.children if g.dep_ == "pobj")
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        visit(g)
             if c.dep_ in ("compound", "amod", "nmod") and c.pos_ in ("NOUN", "PROPN") and not trade_word(c):
                 roots.append(c)
         for c in t.children:
@@ -52,19 +54,24 @@ def goods_heads(anchor, gov) -> list:
             from_trade(t)
         elif t.pos_ in ("NOUN", "PROPN"):
             roots.append(t)
-            if base(t) in _words("generic_goods") and depth < 3:
-                # "two categories of steel goods", "a range of farm products"
+            if base(t) in _words("container_nouns") | {"good", "product", "item", "commodity"} and depth < 3:
+                # "two categories of steel goods", "a new product--digital audio recorders"
                 for c in t.children:
                     if c.dep_ == "prep" and c.lower_ == "of":
                         for g in c.children:
                             if g.dep_ == "pobj":
                                 visit(g, depth + 1)
+                    if c.dep_ == "appos" and c.pos_ == "NOUN":
+                        visit(c, depth + 1)
 
     own_args = any(c.dep_ in ("nsubj", "nsubjpass", "dobj") for c in anchor.children)
     if anchor.dep_ == "acomp" or (anchor.dep_ == "conj" and anchor.pos_ == "VERB" and not own_args):
         for c in anchor.head.children:      # "the export of X is restricted"; a subject shared by "or"
             if c.dep_ in ("nsubj", "nsubjpass"):
                 visit(c)
+    if gov is not None and gov.dep_ == "relcl" and gov.head.pos_ == "NOUN" and any(
+            c.lower_ in ("where", "on", "which") and c.dep_ in ("advmod", "prep") for c in gov.children):
+        visit(gov.head)     # "Japanese photocopiers, where it has imposed duties"
     holders = [anchor] + ([gov] if gov is not None and gov.i != anchor.i else [])
     if anchor.dep_ == "dobj" and anchor.head.pos_ == "VERB":
         holders.append(anchor.head)

@@ -19,7 +19,7 @@ from kg.extract.policy_facts import (TARIFF_CLASSES as _TARIFFS, attributes as _
                                      open_goods as _open_goods, reference_date as _reference_date, state as _state,
                                      excepted as _excepted, default_imposer as _default_imposer,
                                      note_subject_country as _note_subject_country,
-                                     sanctioned_not_sanctioning as _sanctioned)
+                                     sanctioned_not_sanctioning as _sanctioned, specific_goods as _specific_goods)
 from kg.lexicon import lexicon
 from kg.model import (COMMODITY, COUNTRY, ORGANIZATION, PERSON, OFFICIAL, TARIFF, TRADE_AGREEMENT)
 
@@ -322,7 +322,7 @@ def find_policies(par: Paragraph) -> None:
                     table.fact(host, "appliesTo", g, ev)
                 continue
             imposer = _sanctioned(par, anchor, _imposer(par, anchor, gov), targets)
-            goods = goods + [g for g in _open_goods(par, anchor, gov, targets) if g not in goods]
+            goods = _specific_goods(par, goods + [g for g in _open_goods(par, anchor, gov, targets) if g not in goods])
             targets = [t for t in targets + _more_targets(par, anchor, gov, scope) if t != imposer]
             targets = list(dict.fromkeys(targets))
             default = None if imposer else _default_imposer(par, targets)

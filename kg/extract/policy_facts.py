@@ -253,3 +253,19 @@ def sanctioned_not_sanctioning(par: Paragraph, anchor, imposer, targets: list) -
         targets.append(imposer)
         return None
     return imposer
+
+
+def specific_goods(par: Paragraph, goods: list[str]) -> list[str]:
+    """ "the quota on juice" after "quotas on fresh oranges and orange juice": a one-word good is the
+    article's one good of that name with a modifier, when there is exactly one."""
+    out = []
+    for g in goods:
+        name = par.table.entities[g].name.lower()
+        if " " not in name:
+            longer = {lid for lid, e in par.table.entities.items() if e.type == COMMODITY and lid != g
+                      and e.forms and e.name.lower().endswith(" " + name)}
+            if len(longer) == 1:
+                g = longer.pop()
+        if g not in out:
+            out.append(g)
+    return out

@@ -37,7 +37,9 @@ def policy_class(token) -> str | None:
     if token.pos_ in ("NOUN", "PROPN"):
         mods = [c for c in token.lefts if c.dep_ in ("compound", "amod")]
         children = {c.lower_ for c in token.children if c.dep_ in ("compound", "amod", "nmod")}
-        phrase = " ".join([*(c.lower_ for c in mods), b])
+        start = min([m.left_edge.i for m in mods] or [token.i])
+        words = " ".join(w.lower_ for w in token.doc[start:token.i]).replace(" - ", "-").replace(" -", "-")
+        phrase = f"{words} {b}".strip()      # "duty - free import" → "duty-free import"
         for cls, spec in table.items():
             nouns = spec.get("nouns", ())
             if b in nouns or any(phrase.endswith(" " + n) or phrase == n for n in nouns if " " in n):
