@@ -86,7 +86,7 @@ def goods_heads(anchor, gov) -> list:
             elif c.dep_ in ("compound", "nmod") and h is anchor and c.pos_ == "NOUN":
                 visit(c)
             elif c.dep_ in ("acl", "xcomp", "relcl") and h is anchor and c.pos_ in ("VERB", "NOUN") \
-                    and verb_forms(c) & _TRADE_WORDS:
+                    and verb_forms(c) & (_TRADE_WORDS | {"buy", "sell", "ship", "deliver"}):
                 for g in c.children:
                     if g.dep_ == "dobj":
                         roots.append(g)

@@ -12,6 +12,7 @@ import re
 
 from kg.extract.context import Paragraph, base, verb_forms
 from kg.extract.measures import crosses_flow
+from kg.extract.triggers import bare_ban
 from kg.extract.triggers import EXPORT_WORDS as _EXPORT_WORDS, policy_class as _trigger_type
 from kg.extract.dates import parse_date, parse_duration
 from kg.extract.policy_facts import (TARIFF_CLASSES as _TARIFFS, attributes as _attributes,
@@ -21,7 +22,7 @@ from kg.extract.policy_facts import (TARIFF_CLASSES as _TARIFFS, attributes as _
                                      note_subject_country as _note_subject_country,
                                      sanctioned_not_sanctioning as _sanctioned, specific_goods as _specific_goods)
 from kg.lexicon import lexicon
-from kg.model import (COMMODITY, COUNTRY, ORGANIZATION, PERSON, OFFICIAL, TARIFF, TRADE_AGREEMENT)
+from kg.model import (EXPORT_BAN, IMPORT_BAN, COMMODITY, COUNTRY, ORGANIZATION, PERSON, OFFICIAL, TARIFF, TRADE_AGREEMENT)
 
 _GOVT_NAME = re.compile(r"^(?:the\s+)?(?:Ministry|Department|Cabinet|Customs|Council of Ministers|Federal Council)\b", re.I)
 _SIGNING = {"sign", "conclude", "renegotiate", "negotiate", "initiate", "ratify", "reach", "extend", "renew",
@@ -180,9 +181,35 @@ def _scope(anchor, gov) -> list:
 
 def _parties(par: Paragraph, anchor, gov) -> list[str]:
     found: list[str] = []
+    agreement_words = set(lexicon().triggers["policy"]["TradeAgreement"]["nouns"])
+
     def add(lid):
-        if lid and par.type_of(lid) in (COUNTRY, ORGANIZATION, PERSON, OFFICIAL) and lid not in found:
-            found.append(lid)
+        if lid and par.type_of(lid) in (COUNTRY, ORGANIZATION, PERSON, OFFICIAL) and lid not in found and \
+                not {base(w) for w in par.table.entities[lid].name.lower().split()} & agreement_words:
+            found.append(lid)       # (an "organization" named like the agreement itself is not a party)
+    for c in anchor.children:
+        split = "-" in c.text and any(lexicon().country_of(x) for x in c.text.split("-"))
+        if c.dep_ in ("compound", "amod", "nmod") and not split \
+                and par.type_of(par.agent_at(c)) in (COUNTRY, ORGANIZATION):
+            add(par.agent_at(c))        # "a U.S.-Soviet grain agreement", "the EU-Japan deal"
+            for x in c.children:
+                if x.dep_ in ("compound", "amod", "nmod", "conj") and par.type_of(par.agent_at(x)) == COUNTRY:
+                    add(par.agent_at(x))
+        if c.dep_ in ("compound", "amod", "nmod") and "-" in c.text:
+            # "a U.S.-Soviet grain agreement": each side of the hyphen
+            for part in c.text.split("-"):
+                code = lexicon().country_of(part)
+                if code:
+                    start = par.offset + c.idx
+                    add(par.table.add(COUNTRY, lexicon().countries[code].name, part, (start, start + len(c.text)),
+                                      key=code))
+        if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB":
+            # "a trade protocol to buy asbestos from Zimbabwe"
+            for p in c.children:
+                if p.dep_ == "prep" and p.lower_ in ("from", "to", "with"):
+                    for g in p.children:
+                        if g.dep_ == "pobj" and par.type_of(par.agent_at(g)) == COUNTRY:
+                            add(par.agent_at(g))
     for c in anchor.children:
         if c.dep_ == "prep" and c.lower_ in ("between", "with"):
             for t in c.subtree:
@@ -206,7 +233,8 @@ def _parties(par: Paragraph, anchor, gov) -> list[str]:
             if c.dep_ == "prep" and c.lower_ == "with":
                 for t in c.subtree:
                     add(par.agent_at(t))
-        if found or verb.dep_ not in ("xcomp", "conj"):
+        purpose = verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        if found or (verb.dep_ not in ("xcomp", "conj") and not purpose):
             break
         verb = verb.head
     return found
@@ -262,6 +290,11 @@ def find_policies(par: Paragraph) -> None:
     sentence_pids: dict[int, list[str]] = {}
     _reference_date(par)
     for anchor, type_ in ordered:
+        if type_ in (IMPORT_BAN, EXPORT_BAN):
+            if bare_ban(anchor) and _state(table).get("ban_class"):
+                type_ = _state(table)["ban_class"]     # "the ban on lithium concentrates" in a story of export bans
+            elif not bare_ban(anchor):
+                _state(table)["ban_class"] = type_
         gov = _governor(anchor) if anchor.pos_ != "VERB" else anchor
         scope = [t for t in _scope(anchor, gov) if _reachable(t, anchor, gov)]
         scope_ids = {t.i for t in scope}
@@ -314,6 +347,8 @@ def find_policies(par: Paragraph) -> None:
             table.last_agreement = pid
             for p in parties:
                 table.fact(pid, "party", p, ev)
+            for g in _open_goods(par, anchor, gov, []):
+                table.fact(pid, "appliesTo", g, ev)      # the goods the agreement covers
         else:
             host = _agreement_above(anchor, agreements) if type_ in _TARIFFS else None
             if host is not None:

@@ -61,6 +61,12 @@ def open_goods(par: Paragraph, anchor, gov, targets: list) -> list[str]:
             if par.type_of(lid) == COMMODITY and lid not in out:
                 out.append(lid)
             continue
+        known = [par.entity_at(c) for c in t.children if c.dep_ == "compound" and c.i == t.i - 1
+                 and par.type_of(par.entity_at(c)) == COMMODITY]
+        if known:       # "hot-rolled steel plates": the good the article's terms already name
+            if known[0] not in out:
+                out.append(known[0])
+            continue
         name = goods_name(t)
         if not name:
             continue

@@ -111,3 +111,18 @@ def _prep_goods(token) -> bool:
             if g.dep_ == "pobj" and g.pos_ == "NOUN" and base(g) not in _NOT_GOODS and g.lower_ not in _NOT_GOODS:
                 return True
     return False
+
+
+def bare_ban(token) -> bool:
+    """ "a ban on lithium concentrates": a ban that says neither imports nor exports (its class then
+    follows the article's other bans)."""
+    table = _table()
+    if token.pos_ not in ("NOUN", "PROPN"):
+        return False
+    b = base(token)
+    for spec in table.values():
+        if b in spec.get("head_nouns", ()) and spec.get("goods_heads"):
+            objects = set(spec.get("verb_objects", ()))
+            children = {c.lower_ for c in token.children if c.dep_ in ("compound", "amod", "nmod")}
+            return not (children & (objects | EXPORT_WORDS) or _prep_object(token, objects | EXPORT_WORDS))
+    return False
