@@ -20,6 +20,7 @@ from dataclasses import replace
 from typing import Iterable
 
 from kg.lexicon import lexicon
+from kg.resolve_names import drop_stray_names, join_organizations, join_people
 from kg.model import (COMMODITY, COUNTRY, EVENT, OFFICIAL, ORGANIZATION, PERSON,
                       POLICY_TYPES, ArticleResult, Corpus, Literal, ResolvedEntity, ResolvedFact)
 from kg.policy_identity import group_policies, latest_state, unique_labels
@@ -65,8 +66,8 @@ def resolve(results: Iterable[ArticleResult]) -> Corpus:
     for gid in ents:
         uf.find(gid)
     _join_by_key(ents, uf)
-    _join_people(ents, uf)
-    _join_organizations(ents, uf)
+    join_people(ents, uf)
+    join_organizations(ents, uf)
     groups: dict = defaultdict(list)
     for gid in sorted(ents):
         groups[uf.find(gid)].append(gid)
@@ -83,6 +84,7 @@ def resolve(results: Iterable[ArticleResult]) -> Corpus:
         if ent is not entities[ent.uid]:
             _absorb(entities[ent.uid], ent)
     facts = _drop_overruled(_map_facts(results, agent_uid))
+    drop_stray_names(entities, groups, ents, agent_uid, facts)
     facts = _to_countries(facts, entities)
     facts, events = _resolve_occurrences(results, ents, facts, entities)
     entities.update(events)
@@ -110,86 +112,6 @@ def _join_by_key(ents, uf) -> None:
                 uf.union(by_key[k], gid)
             else:
                 by_key[k] = gid
-
-
-def _join_people(ents, uf) -> None:
-    """People by name, with indexes keyed by name: linear in the number of mentions."""
-    lex = lexicon()
-    names = {gid: _norm(e.name) for gid, e in ents.items()}
-    ordered = sorted(ents)
-    full: dict[str, list] = defaultdict(list)        # full name -> gids
-    full_docs: dict[str, set] = defaultdict(set)     # full name -> articles it appears in
-    single: dict[str, str] = {}                      # one-word person name -> its first gid
-    for gid in ordered:
-        e, name = ents[gid], names[gid]
-        if e.type in _PERSONS:
-            if len(name.split()) >= 2:
-                full[name].append(gid)
-                full_docs[name].add(gid[0])
-            else:
-                single.setdefault(name, gid)
-    for members in full.values():
-        for m in members[1:]:
-            uf.union(members[0], m)
-    last: dict[str, set] = defaultdict(set)
-    first: dict[str, set] = defaultdict(set)
-    for name in full:
-        words = name.split()
-        last[words[-1]].add(name)
-        first[words[0]].add(name)
-    for gid in ordered:
-        e, name = ents[gid], names[gid]
-        if e.type == ORGANIZATION:
-            if set(name.lower().split()) & lex.org_heads or len(name.split()) > 3 or name.isupper():
-                continue
-        elif e.type not in _PERSONS:
-            continue
-        if name in full:
-            if e.type == ORGANIZATION:
-                uf.union(full[name][0], gid)
-            continue
-        if len(name.split()) != 1:
-            continue
-        for pool in (last.get(name, set()), first.get(name, set())):
-            choice = {n for n in pool if gid[0] in full_docs[n]} or pool
-            if len(choice) == 1:
-                uf.union(full[next(iter(choice))][0], gid)
-                break
-        else:
-            # A one-word name seen elsewhere as a person (an "organization" the NER got wrong
-            # included) joins that person.
-            other = single.get(name)
-            if other is not None and other != gid:
-                uf.union(other, gid)
-
-
-def _join_organizations(ents, uf) -> None:
-    lex = lexicon()
-    orgs: dict[str, str] = {}
-    for gid, e in sorted(ents.items()):
-        if e.type != ORGANIZATION:
-            continue
-        key = _norm(e.name).lower()
-        if e.attrs.get("country_code"):
-            key += "|" + e.attrs["country_code"]     # China's and India's "Ministry of Commerce" differ
-        if key in orgs:
-            uf.union(orgs[key], gid)
-        else:
-            orgs[key] = gid
-    initials: dict[str, list[str]] = defaultdict(list)
-    for key, gid in sorted(orgs.items()):
-        words = key.split()
-        for k in range(1, len(words)):
-            prefix = " ".join(words[:k])
-            if prefix in orgs and all(w in lex.org_heads for w in words[k:]):
-                uf.union(orgs[prefix], gid)
-        caps = "".join(w[0] for w in _norm(ents[gid].name).split() if w[:1].isupper())
-        if len(caps) >= 2 and len(words) >= 2:
-            initials[caps.lower()].append(gid)
-    # "EU" is "European Union" when the corpus spells out exactly one such name.
-    for key, gid in sorted(orgs.items()):
-        if ents[gid].name.isupper() and 2 <= len(key) <= 6 and len({uf.find(g) for g in initials.get(key, [])}) == 1:
-            uf.union(initials[key][0], gid)
 
 
 def _make_entity(members, docs) -> ResolvedEntity:

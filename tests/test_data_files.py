@@ -104,7 +104,7 @@ def offices():
 
 
 def test_offices_structure(offices, countries):
-    assert list(offices) == ["titles", "modifiers", "organization_heads", "government_heads"]
+    assert list(offices) == ["titles", "modifiers", "organization_heads", "government_heads", "heads"]
     titles = offices["titles"]
     assert len(titles) >= 150
     codes = {c["code"] for c in countries}
