@@ -41,7 +41,8 @@ log = logging.getLogger(__name__)
 CACHE_FORMAT = "2"     # 2: keyed by the raw bytes; ingestion is skipped for hits
 DEFAULT_DIR_NAME = ".kg-cache"
 _PACKAGE_DIR = Path(__file__).resolve().parent
-_CODE_FILES = ("nlp.py", "lexicon.py", "model.py", "textutil.py", "ingest.py")
+_CODE_FILES = ("nlp.py", "lexicon.py", "model.py", "textutil.py", "ingest.py", "decoding.py", "webpage.py",
+               "records.py", "sources.py")
 
 
 def default_cache_dir(out_dir: str | os.PathLike) -> Path:
@@ -187,22 +188,22 @@ class ArticleCache:
             return None
         return result
 
-    def has(self, path: str, sha256: str) -> bool:
-        """Whether an entry for the file ``path`` with these bytes exists (not read, not checked)."""
-        return self._path(self.raw_key(sha256, Path(path).stem)).is_file()
+    def has(self, doc_id: str, sha256: str) -> bool:
+        """Whether an entry for the article ``doc_id`` with these bytes exists (not read, not checked)."""
+        return self._path(self.raw_key(sha256, doc_id)).is_file()
 
-    def reuse(self, path: str, sha256: str) -> Document | None:
-        """The cached Document (without its text) of the file ``path`` with these bytes, or None.
+    def reuse(self, doc_id: str, sha256: str) -> Document | None:
+        """The cached Document (without its text) of the article ``doc_id`` with these bytes, or None.
 
         Ingestion calls this before decoding a file; :meth:`get` then returns the
         entry's result for that Document without reading it again.
         """
-        key = self.raw_key(sha256, Path(path).stem)
+        key = self.raw_key(sha256, doc_id)
         result = self._load(key)
         if result is None:
             return None
         self._reused[key] = result
-        return replace(result.document, path=str(path))
+        return result.document
 
     def get(self, document: Document) -> ArticleResult | None:
         """The cached result for this article (carrying this ``document``), or None."""
