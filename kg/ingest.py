@@ -29,7 +29,8 @@ from typing import Callable, Iterable, Iterator
 from kg.decoding import decode
 from kg.model import Document
 from kg.sources import Skip, Source, expand_inputs, kind_of
-from kg.textutil import MONTHS, clean_line, iter_lines, looks_english, markdown_lines, unwrap, wrap_width
+from kg.textutil import (clean_line, find_article_date, iter_lines, looks_english, markdown_lines, split_headline,
+                         unwrap, wrap_width)
 
 __all__ = ["Document", "Skip", "Source", "expand_inputs", "iter_documents", "read_document", "make_document",
            "decode", "DEFAULT_MAX_BYTES", "NOT_ENGLISH", "NO_TEXT", "NO_MAIN_TEXT"]
@@ -86,56 +87,6 @@ def text_lines(text: str, kind: str) -> Iterator[str]:
         return markdown_lines(lines)
     width = wrap_width(text)
     return unwrap(lines, width) if width else lines
-
-
-# --------------------------------------------------------------------------- headline and date
-
-def split_headline(lines: Iterable[str]) -> str | None:
-    """The first line is a headline when it is short and does not end like a sentence."""
-    for line in lines:
-        if line:
-            if len(line) <= 160 and not re.search(r"[.!?:;,\"”’]$", line) and len(line.split()) >= 2:
-                return line
-            return None
-    return None
-
-
-DATELINE = re.compile(
-    r"^\s*[A-Z][A-Za-z .'\-]{1,40}(?:,\s*[A-Z][A-Za-z .'\-]{1,30})?,?\s+(?:[A-Z][a-z]+day,?\s+)?"
-    r"(?P<month>" + "|".join(MONTHS) + r")\.?\s+(?P<day>\d{1,2})\b(?:,\s*(?P<year>\d{4}))?"
-)
-# "LONDON, 17 July 2025 (Albion Press) -": day before month.
-DATELINE_DMY = re.compile(
-    r"^\s*[A-Z][A-Za-z .'\-]{1,40}(?:,\s*[A-Z][A-Za-z .'\-]{1,30})?,?\s+(?:[A-Z][a-z]+day,?\s+)?(?P<day>\d{1,2})\s+"
-    r"(?P<month>" + "|".join(MONTHS) + r")\.?(?:,?\s*(?P<year>\d{4}))?\b"
-)
-YEAR_DATE = re.compile(
-    r"\b(?P<month>" + "|".join(MONTHS) + r")\.?\s+(?P<day>\d{1,2}),\s*(?P<year>(?:19|20)\d{2})\b"
-)
-
-
-def find_article_date(title: str | None, *paragraphs: str) -> str | None:
-    """The article's own date: from a full date in the headline or a dateline opening one of the
-    first ``paragraphs``, as ISO (partial: --MM-DD)."""
-    candidates = []
-    if title:
-        m = YEAR_DATE.search(title)
-        if m:
-            candidates.append(m)
-    for body in paragraphs:
-        first = body.lstrip()[:200]
-        m = DATELINE.match(first) or DATELINE_DMY.match(first)
-        if m:
-            candidates.append(m)
-            break
-    for m in candidates:
-        month = MONTHS[m.group("month")]
-        day = int(m.group("day"))
-        if not 1 <= day <= 31:
-            continue
-        year = m.groupdict().get("year")
-        return f"{year}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
-    return None
 
 
 # --------------------------------------------------------------------------- documents
@@ -369,9 +320,10 @@ def iter_documents(sources: Iterable[Source | Path], max_bytes: int = DEFAULT_MA
     named with its input folder ("news/report"); a record whose id was already
     used is skipped and reported.
     """
-    ids: dict[str, str] = {}
+    ids: dict[str, str] = {}        # identifier → the name of its input (one string an input)
     for source in sources:
         source = source if isinstance(source, Source) else _source(Path(source))
+        name = source.name
         if source.kind in ("jsonl", "csv"):
             items: Iterable[Document | Skip] = read_records(source, max_bytes, date, reuse)
         else:
@@ -379,10 +331,10 @@ def iter_documents(sources: Iterable[Source | Path], max_bytes: int = DEFAULT_MA
         for item in items:
             if isinstance(item, Document):
                 if item.doc_id in ids:
-                    yield Skip(item.path, f"duplicate id {item.doc_id!r} (first used by {ids[item.doc_id]})",
+                    yield Skip(item.path, f"duplicate id {item.doc_id!r} (already used in {ids[item.doc_id]})",
                                "duplicate id")
                     continue
-                ids[item.doc_id] = item.path
+                ids[item.doc_id] = name
             yield item
 
 

@@ -163,6 +163,56 @@ def looks_english(text: str) -> bool:
     return guess_language(text) in ("en", "unknown") and bool(_WORD.search(text[:LANGUAGE_SAMPLE]))
 
 
+# --------------------------------------------------------------------------- headline and date
+
+def split_headline(lines: Iterable[str]) -> str | None:
+    """The first line is a headline when it is short and does not end like a sentence."""
+    for line in lines:
+        if line:
+            if len(line) <= 160 and not re.search(r"[.!?:;,\"”’]$", line) and len(line.split()) >= 2:
+                return line
+            return None
+    return None
+
+
+DATELINE = re.compile(
+    r"^\s*[A-Z][A-Za-z .'\-]{1,40}(?:,\s*[A-Z][A-Za-z .'\-]{1,30})?,?\s+(?:[A-Z][a-z]+day,?\s+)?"
+    r"(?P<month>" + "|".join(MONTHS) + r")\.?\s+(?P<day>\d{1,2})\b(?:,\s*(?P<year>\d{4}))?"
+)
+# "LONDON, 17 July 2025 (Albion Press) -": day before month.
+DATELINE_DMY = re.compile(
+    r"^\s*[A-Z][A-Za-z .'\-]{1,40}(?:,\s*[A-Z][A-Za-z .'\-]{1,30})?,?\s+(?:[A-Z][a-z]+day,?\s+)?(?P<day>\d{1,2})\s+"
+    r"(?P<month>" + "|".join(MONTHS) + r")\.?(?:,?\s*(?P<year>\d{4}))?\b"
+)
+YEAR_DATE = re.compile(
+    r"\b(?P<month>" + "|".join(MONTHS) + r")\.?\s+(?P<day>\d{1,2}),\s*(?P<year>(?:19|20)\d{2})\b"
+)
+
+
+def find_article_date(title: str | None, *paragraphs: str) -> str | None:
+    """The article's own date: from a full date in the headline or a dateline opening one of the
+    first ``paragraphs``, as ISO (partial: --MM-DD)."""
+    candidates = []
+    if title:
+        m = YEAR_DATE.search(title)
+        if m:
+            candidates.append(m)
+    for body in paragraphs:
+        first = body.lstrip()[:200]
+        m = DATELINE.match(first) or DATELINE_DMY.match(first)
+        if m:
+            candidates.append(m)
+            break
+    for m in candidates:
+        month = MONTHS[m.group("month")]
+        day = int(m.group("day"))
+        if not 1 <= day <= 31:
+            continue
+        year = m.groupdict().get("year")
+        return f"{year}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
+    return None
+
+
 # --------------------------------------------------------------------------- slugs
 
 def slugify(name: str, max_len: int = 80) -> str:
