@@ -2,8 +2,8 @@
 
 Contracts first:
 
-* :func:`entity_graph` reads the instance entities and the facts between them
-  into a :class:`networkx.MultiDiGraph` (one edge per fact, keyed by property).
+* :func:`entity_graph` (kg.entitygraph) reads the instance entities and the facts
+  between them into a :class:`networkx.MultiDiGraph` (one edge per fact, keyed by property).
 * The metric functions (:func:`degree`, :func:`strength`, :func:`pagerank`,
   :func:`betweenness`, :func:`components`, :func:`communities`) are pure: each
   takes a networkx graph, leaves it unchanged and returns a new dict.  They see
@@ -19,164 +19,30 @@ rounded to six places before they leave this module.
 from __future__ import annotations
 
 import json
-import math
-import random
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import networkx as nx
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, SKOS, XSD
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
 
-from kg.vocab import INSTANCE_NS, KG, KG_NS
+from kg.entitygraph import (NOT_RELATIONS, TYPE_PRIORITY, Evidence, _first, _index, documents,  # noqa: F401
+                            entities, entity_graph, evidence, local_name)
+from kg.vocab import KG
+
+__all__ = ["Analysis", "analyze", "analysis_triples", "add_to_graph", "to_dict", "to_json", "to_graphml",
+           "degree", "strength", "pagerank", "betweenness", "betweenness_sample", "components",
+           "communities", "louvain", "modularity", "undirected", "entities", "documents", "evidence",
+           "entity_graph", "Evidence", "local_name", "NOT_RELATIONS", "TYPE_PRIORITY"]
 
 PLACES = 6                      # decimals kept for PageRank and betweenness
 EXACT_BETWEENNESS_MAX = 1000    # above this many nodes betweenness is sampled
-BETWEENNESS_SAMPLE = 500        # pivots used when it is
+BETWEENNESS_SAMPLE = 500        # pivots (sources) used when it is
 SEED = 0
 
-# Most specific first: an entity typed both Official and Person is an Official.
-TYPE_PRIORITY = (
-    "Official", "ExportControl", "Tariff", "TradeAgreement", "Sanction",
-    "Person", "Policy", "Country", "Organization", "Commodity", "Event", "Agent",
-)
-NOT_RELATIONS = {KG.mentionedIn, KG.source}
 ANALYSIS_PREDICATES = (KG.pageRank, KG.degree, KG.betweenness, KG.community, KG.component)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def local_name(iri: str) -> str:
-    """The part of a kg: IRI after the namespace ("officialOf")."""
-    return iri[len(KG_NS):] if iri.startswith(KG_NS) else iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-
-
-def _text(value) -> str:
-    return str(value) if value is not None else ""
-
-
-# ---------------------------------------------------------------- reading the graph
-
-def _index(graph) -> dict:
-    """``{subject: {predicate: {object: None}}}`` of an rdflib graph or a TripleGraph."""
-    if hasattr(graph, "subject_index"):
-        return graph.subject_index()
-    index: dict = {}
-    for s, p, o in graph:
-        index.setdefault(s, {}).setdefault(p, {})[o] = None
-    return index
-
-
-def _first(by_p: dict, p):
-    objs = by_p.get(p)
-    return next(iter(objs)) if objs else None
-
-
-def entities(graph: Graph) -> dict[str, dict]:
-    """Instance entities: ``{iri: {"label", "type", "aliases", "titles", "docs"}}``, sorted by IRI."""
-    rdf_type, label_p, alt_p, title_p, doc_p = RDF.type, RDFS.label, SKOS.altLabel, KG.title, KG.mentionedIn
-    document = KG.Document
-    out: dict[str, dict] = {}
-    found = []
-    for subj, by_p in _index(graph).items():
-        if not isinstance(subj, URIRef) or not subj.startswith(INSTANCE_NS):
-            continue
-        kinds = {local_name(str(c)) for c in by_p.get(rdf_type, ()) if c.startswith(KG_NS) and c != document}
-        if kinds:
-            found.append((str(subj), kinds, by_p))
-    for iri, kinds, by_p in sorted(found, key=lambda t: t[0]):
-        labels = sorted(_text(o) for o in by_p.get(label_p, ()))
-        out[iri] = {
-            "label": labels[0] if labels else local_name(iri),
-            "type": _most_specific(kinds),
-            "aliases": sorted({_text(o) for o in by_p.get(alt_p, ())} - set(labels[:1])),
-            "titles": sorted(_text(o) for o in by_p.get(title_p, ())),
-            "docs": sorted(str(o) for o in by_p.get(doc_p, ())),
-        }
-    return out
-
-
-def _most_specific(types: set[str]) -> str:
-    for name in TYPE_PRIORITY:
-        if name in types:
-            return name
-    return sorted(types)[0]
-
-
-def documents(graph: Graph) -> dict[str, dict]:
-    """Source articles: ``{iri: {"id", "title"}}`` (id is dcterms:identifier)."""
-    index = _index(graph)
-    out = {}
-    for doc in sorted(set(graph.subjects(RDF.type, KG.Document)), key=str):
-        by_p = index.get(doc, {})
-        ident = _first(by_p, DCTERMS.identifier)
-        title = _first(by_p, DCTERMS.title)
-        out[str(doc)] = {"id": _text(ident) or local_name(str(doc)), "title": _text(title)}
-    return out
-
-
-@dataclass(frozen=True, order=True)
-class Evidence:
-    """One supporting sentence of a fact, with the article it was read from."""
-
-    doc: str          # document IRI
-    start: int
-    sentence: str
-
-
-def evidence(graph: Graph) -> dict[tuple[str, str, str], list[Evidence]]:
-    """``{(subject, predicate, object): [Evidence, ...]}`` from the rdf:Statement nodes.
-
-    The object is the IRI of an entity or the lexical form of a literal.
-    Evidence lists are sorted (article, offset, sentence) and free of duplicates.
-    """
-    index = _index(graph)
-    subj_p, pred_p, obj_p, start_p = RDF.subject, RDF.predicate, RDF.object, KG.startOffset
-    source_p, sentence_p = KG.source, KG.sentence
-    out: dict[tuple[str, str, str], set[Evidence]] = {}
-    for st in graph.subjects(RDF.type, RDF.Statement):
-        by_p = index.get(st, {})
-        s, p, o = _first(by_p, subj_p), _first(by_p, pred_p), _first(by_p, obj_p)
-        if s is None or p is None or o is None:
-            continue
-        start = _first(by_p, start_p)
-        try:
-            start_i = int(start) if start is not None else -1
-        except (TypeError, ValueError):
-            start_i = -1
-        ev = Evidence(_text(_first(by_p, source_p)), start_i, _text(_first(by_p, sentence_p)))
-        out.setdefault((str(s), str(p), str(o)), set()).add(ev)
-    return {key: sorted(evs) for key, evs in out.items()}
-
-
-def entity_graph(graph: Graph, support: dict | None = None) -> nx.MultiDiGraph:
-    """The entities and the facts between them, as a directed multigraph.
-
-    Nodes are entity IRIs with the attributes of :func:`entities`; every fact
-    ``s p o`` between two entities (any kg: property but kg:mentionedIn and
-    kg:source) is an edge ``s → o`` keyed by the property's local name, with
-    ``weight`` = the number of provenance statements supporting it (at least 1).
-    Entities without facts are nodes too. ``support`` is :func:`evidence` of
-    ``graph`` when the caller has it already.
-    """
-    ents = entities(graph)
-    support = evidence(graph) if support is None else support
-    g = nx.MultiDiGraph()
-    for iri, attrs in ents.items():
-        g.add_node(iri, **attrs)
-    index = _index(graph)
-    facts = []
-    for s in ents:
-        for p, objs in index.get(URIRef(s), {}).items():
-            if not p.startswith(KG_NS) or p in NOT_RELATIONS:
-                continue
-            for o in objs:
-                if isinstance(o, URIRef) and str(o) in ents:
-                    facts.append((s, str(p), str(o)))
-    for s, p, o in sorted(facts):
-        n = len(support.get((s, p, o), ()))
-        g.add_edge(s, o, key=local_name(p), property=local_name(p), weight=max(1, n))
-    return g
 
 
 # ---------------------------------------------------------------- metrics (pure)
@@ -226,91 +92,20 @@ def pagerank(g: nx.Graph, alpha: float = 0.85) -> dict:
     return dict(nx.pagerank(h, alpha=alpha, weight="weight", tol=1e-12, max_iter=1000))
 
 
+def betweenness_sample(nodes: int) -> int | None:
+    """How many sources betweenness samples on a graph of ``nodes`` nodes; None when it is exact."""
+    return BETWEENNESS_SAMPLE if nodes > EXACT_BETWEENNESS_MAX else None
+
+
 def betweenness(g: nx.Graph, sample: int | None = None) -> dict:
     """Normalized betweenness centrality over hop counts (weights are support, not distance).
 
-    ``sample`` pivots (seeded) approximate it on large graphs; ``None`` is exact.
-    The values are networkx's ``betweenness_centrality(h, k=sample, seed=SEED)``
-    (same pivots, same scaling; tested equal), computed by :func:`brandes`,
-    which runs Brandes' algorithm for a block of sources at once with SciPy
-    sparse products instead of one Python breadth-first search per source.
+    networkx's ``betweenness_centrality``: exact, or from ``sample`` sources drawn
+    with a fixed seed (the same sources in every run: nodes are in sorted order).
     """
     h = undirected(g)
-    nodes = list(h)
     k = sample if sample is not None and sample < len(h) else None
-    sources = nodes if k is None else random.Random(SEED).sample(nodes, k)
-    raw = brandes(h, sources)
-    return _rescaled(raw, len(nodes), None if k is None else set(sources))
-
-
-BRANDES_BLOCK = 256     # sources per block: memory is about 6 x nodes x block x 8 bytes
-
-
-def brandes(h: nx.Graph, sources: list) -> dict:
-    """Unnormalized betweenness of every node of the simple undirected ``h`` from ``sources``.
-
-    Level-synchronous Brandes: for a block of sources, path counts advance one
-    breadth-first level per sparse product, and dependencies flow back level by
-    level the same way.
-    """
-    import numpy as np
-    from scipy import sparse
-
-    nodes = list(h)
-    n = len(nodes)
-    total = np.zeros(n)
-    if n == 0 or not sources:
-        return dict.fromkeys(nodes, 0.0)
-    index = {v: i for i, v in enumerate(nodes)}
-    rows, cols = [], []
-    for u, v in h.edges():
-        if u != v:
-            rows += (index[u], index[v])
-            cols += (index[v], index[u])
-    adj = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
-    adj.sum_duplicates()
-    adj.data[:] = 1.0
-    picked = [index[s] for s in sources]
-    for start in range(0, len(picked), BRANDES_BLOCK):
-        block = np.array(picked[start:start + BRANDES_BLOCK])
-        width = len(block)
-        column = np.arange(width)
-        level = np.full((n, width), -1, dtype=np.int32)
-        sigma = np.zeros((n, width))
-        level[block, column] = 0
-        sigma[block, column] = 1.0
-        frontier = sigma.copy()
-        depth = 0
-        while True:
-            reach = adj @ frontier
-            new = (reach > 0) & (level < 0)
-            if not new.any():
-                break
-            depth += 1
-            level[new] = depth
-            frontier = np.where(new, reach, 0.0)
-            sigma += frontier
-        delta = np.zeros((n, width))
-        safe_sigma = np.where(sigma > 0, sigma, 1.0)
-        for d in range(depth, 0, -1):
-            coeff = np.where(level == d, (1.0 + delta) / safe_sigma, 0.0)
-            delta += np.where(level == d - 1, sigma * (adj @ coeff), 0.0)
-        delta[block, column] = 0.0
-        total += delta.sum(axis=1)
-    return {v: float(total[i]) for i, v in enumerate(nodes)}
-
-
-def _rescaled(raw: dict, n: int, sampled: set | None) -> dict:
-    """networkx's normalization for undirected betweenness without endpoints (``_rescale``)."""
-    if n - 1 < 2:
-        return raw
-    if sampled is None:
-        scale = 1 / ((n - 1) * (n - 2))
-        return {v: x * scale for v, x in raw.items()}
-    k = len(sampled)
-    source_scale = 1 / ((k - 1) * (n - 2)) if k > 1 else math.nan
-    other_scale = 1 / (k * (n - 2))
-    return {v: x * (source_scale if v in sampled else other_scale) for v, x in raw.items()}
+    return nx.betweenness_centrality(h, k=k, normalized=True, weight=None, seed=SEED)
 
 
 def _numbered(groups, h: nx.Graph) -> dict:
@@ -407,7 +202,7 @@ def analyze(graph: Graph | nx.Graph) -> Analysis:
     support = None if isinstance(graph, nx.Graph) else evidence(graph)
     g = graph if isinstance(graph, nx.Graph) else entity_graph(graph, support)
     h = undirected(g)
-    sample = BETWEENNESS_SAMPLE if len(h) > EXACT_BETWEENNESS_MAX else None
+    sample = betweenness_sample(len(h))
     comm = communities(h)
     rank = {n: round(v, PLACES) for n, v in pagerank(h).items()}
     label = {n: str(g.nodes[n].get("label", n)).casefold() for n in g}

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 from kg.ingest import DEFAULT_MAX_BYTES
-from kg.vocab import ROOT
+from kg.vocab import ARTICLES_DIR
 
-DEFAULT_INPUT = ROOT / "data" / "articles"
+DEFAULT_INPUT = ARTICLES_DIR
 
 
 def _date(value: str) -> str:
@@ -61,7 +61,8 @@ def add_parser(sub) -> None:
                         "(default: the machine's cores, here %(default)s)")
     p.add_argument("--dask", metavar="ADDRESS",
                    help="run extraction on the Dask cluster whose scheduler is at ADDRESS "
-                        "(e.g. tcp://host:8786); the graph is merged and written here (see docs/scaling.md)")
+                        "(e.g. tcp://host:8786); the graph is merged and written here. Needs the optional "
+                        "extra: pip install 'kg[dask]' (see docs/scaling.md)")
     p.add_argument("--cache-dir", type=Path, metavar="DIR",
                    help="incremental-build cache: unchanged articles are not parsed again (default: OUT/.kg-cache)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the incremental-build cache")
@@ -78,10 +79,7 @@ def add_parser(sub) -> None:
 
 
 def command(args) -> int:
-    from kg.cli import UserError
-    from kg.forked import ForkedError
-    from kg.nlp import ModelError
-    from kg.parallel import EngineError
+    from kg.errors import EngineError, ModelError, UserError
     from kg.pipeline import BuildOptions, build
 
     inputs = [str(i) for i in args.inputs] or [str(DEFAULT_INPUT)]
@@ -94,7 +92,7 @@ def command(args) -> int:
     )
     try:
         stats = build(options)
-    except (ModelError, EngineError, ForkedError) as exc:
+    except (ModelError, EngineError) as exc:
         raise UserError(str(exc)) from None
     for path, note in stats.notes:
         print(f"kg build: {path}: {note}", file=sys.stderr)

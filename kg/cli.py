@@ -13,14 +13,9 @@ import sys
 import threading
 
 from kg import __version__
+from kg.errors import UserError
 
-
-class UserError(Exception):
-    """An error the user can act on: printed as one line, exit status ``code``."""
-
-    def __init__(self, message: str, code: int = 2):
-        super().__init__(message)
-        self.code = code
+__all__ = ["UserError", "build_parser", "main"]
 
 
 class Terminated(KeyboardInterrupt):
@@ -102,8 +97,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    # Run through the package module, so that `python -m kg.cli` and the `kg` script share
-    # one UserError class with the command modules.
-    from kg.cli import main as package_main
-
-    sys.exit(package_main())
+    sys.exit(main())

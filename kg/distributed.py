@@ -1,7 +1,7 @@
 """Extraction on a Dask cluster: ``kg build --dask tcp://scheduler:8786``.
 
-The cluster runs the same function as the local workers,
-:func:`kg.parallel.extract_batch`, on batches of Documents; each Dask worker
+Dask is an optional extra: ``pip install 'kg[dask]'``. The cluster runs the same
+function as the local workers, :func:`kg.parse.extract_batch`, on batches of Documents; each Dask worker
 builds the spaCy pipeline once (a per-process cache) and sends back only
 ArticleResults. Resolution, the graph and every output are made where
 ``kg build`` runs, from the results gathered in corpus order, so the files are
@@ -16,8 +16,9 @@ from __future__ import annotations
 import logging
 import time
 
+from kg.errors import EngineError
 from kg.model import Document
-from kg.parallel import DEFAULT_BATCH_SIZE, EngineError, extract_batch
+from kg.parse import DEFAULT_BATCH_SIZE, extract_batch
 
 log = logging.getLogger(__name__)
 
@@ -33,14 +34,23 @@ def fingerprint(model: str | None) -> dict:
             "model": model_identity(model)[1]}
 
 
+MISSING = "--dask needs Dask, an optional extra: pip install 'kg[dask]'"
+
+
+def dask_client_class():
+    """``distributed.Client``, or :class:`EngineError` in one line when Dask is not installed."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise EngineError(MISSING) from None
+    return Client
+
+
 class DaskEngine:
     """Runs :func:`extract_batch` on the workers of the scheduler at ``address``."""
 
     def __init__(self, address: str, model: str | None, batch_size: int = DEFAULT_BATCH_SIZE):
-        try:
-            from distributed import Client
-        except ImportError:  # pragma: no cover - a dependency of kg
-            raise EngineError("--dask needs the 'distributed' package (pip install 'dask[distributed]')") from None
+        Client = dask_client_class()
         self.model, self.batch_size, self.address = model, batch_size, address
         try:
             self.client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)

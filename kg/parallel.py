@@ -1,63 +1,26 @@
 """Per-article extraction on one core, on a process pool, or (kg.distributed) on a Dask cluster.
 
-Every engine runs the same function, :func:`extract_batch`: a batch of
-Documents in, their ArticleResults out, in order. A worker builds the spaCy
-pipeline once (:func:`worker_pipeline` is cached per process) and keeps its
-Docs to itself: only Documents (text) go out and ArticleResults (small,
-picklable records) come back.
-
-:func:`ordered_results` streams the corpus through an engine: it looks each
-article up in the cache, sends the misses in batches, keeps a bounded number
-of batches in flight (so neither texts nor results pile up) and yields the
-results in corpus order, so the output does not depend on the engine or on
-the number of workers.
+Every engine runs the same function, :func:`kg.parse.extract_batch`. :func:`ordered_results`
+streams the corpus through an engine: it looks each article up in the cache, sends the
+misses in batches, keeps a bounded number of batches in flight (so neither texts nor
+results pile up) and yields the results in corpus order, so the output does not depend
+on the engine or on the number of workers.
 """
 from __future__ import annotations
 
 import logging
-import threading
 from collections import deque
 from concurrent.futures import Future
-from functools import lru_cache
 from typing import Callable, Iterable, Iterator, Protocol
 
+from kg.errors import EngineError
 from kg.model import ArticleResult, Document
+from kg.parse import DEFAULT_BATCH_SIZE, extract_batch, worker_pipeline
 
 log = logging.getLogger(__name__)
 
-DEFAULT_BATCH_SIZE = 64          # paragraphs per spaCy batch
-
-
-class EngineError(Exception):
-    """The parallel or distributed engine cannot run (one line for the user)."""
-
-
-# --------------------------------------------------------------------------- worker side
-
-_PIPE_LOCK = threading.Lock()
-
-
-@lru_cache(maxsize=2)
-def worker_pipeline(model: str | None):
-    """(nlp, description): the kg pipeline, built once per process (and per model)."""
-    from kg.nlp import build_pipeline
-
-    return build_pipeline(model)
-
-
-def extract_batch(documents: list[Document], model: str | None = None,
-                  batch_size: int = DEFAULT_BATCH_SIZE) -> tuple[str, list[ArticleResult]]:
-    """(model description, results): parse and extract each document, in order.
-
-    The one function every engine runs: in this process, in a pool worker, on a
-    Dask worker. Thread-safe (a Dask worker may run tasks in threads).
-    """
-    from kg.pipeline import parse_documents
-
-    with _PIPE_LOCK:
-        nlp, desc = worker_pipeline(model)
-        return desc, list(parse_documents(nlp, documents, batch_size))
-
+__all__ = ["EngineError", "InlineEngine", "PoolEngine", "make_engine", "ordered_results",
+           "articles_per_task", "extract_batch", "worker_pipeline"]
 
 WARM_ARTICLES_PER_WORKER = 16   # a worker's model load pays off from about this many articles
 
@@ -73,11 +36,6 @@ def _init_pool_worker(model: str | None, log_level: int) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.basicConfig(level=log_level, format="kg: %(message)s")
-    import gc
-
-    from kg.pipeline import GC_THRESHOLDS
-
-    gc.set_threshold(*GC_THRESHOLDS)       # as in the build's own process
     try:
         worker_pipeline(model)
     except Exception:  # reported by the first task, which raises it again

@@ -22,11 +22,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.prefixes import Compactor, merged_prefixes, read_turtle_prefixes
-from kg.vocab import ROOT
+from kg.vocab import QUERIES_DIR
 
 log = logging.getLogger(__name__)
 
-QUERIES_DIR = ROOT / "queries"
 FORMATS = ("table", "csv", "tsv", "json")
 READ_ONLY_MESSAGE = "kg query is read-only: SPARQL updates are refused"
 
@@ -47,7 +46,7 @@ _PARAM_RE = re.compile(
 
 
 def _user_error(message: str, code: int = 2) -> Exception:
-    from kg.cli import UserError  # lazily: cli imports this module
+    from kg.errors import UserError
 
     return UserError(message, code)
 

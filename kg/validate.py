@@ -7,23 +7,23 @@ graphs. Each violation becomes one line in plain words::
 
     Scott Bessent: kg:officialOf must point to a Country or an Organization, found the string "United States"
 
-``validate_graph(graph)`` is what ``kg build`` calls on the graph it wrote. With
-``cache_path`` it validates incrementally (see :mod:`kg.validate_cache`): only the nodes
-whose footprint changed since the last run go through pySHACL again, and the answer
-is the same as a full validation's.
+``validate_graph(graph)`` is what ``kg build`` calls on the graph it built: pySHACL on
+the whole graph (or, with ``focus``, only on those nodes: pySHACL's own focus nodes).
+Describing a result never follows a cycle: a provenance statement about itself, or two
+statements about each other, are named once and not walked into.
 """
 from __future__ import annotations
 
 import logging
 import os
-import time
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
+from kg.errors import UserError
 from kg.prefixes import Compactor, STANDARD_PREFIXES
 from kg.vocab import KG_NS, ONTOLOGY_FILE, SHAPES_FILE
 
@@ -34,19 +34,13 @@ _PREFIXES = {**STANDARD_PREFIXES, "kg": KG_NS, "sh": str(SH)}
 _COUNT_COMPONENTS = {SH.MinCountConstraintComponent, SH.MaxCountConstraintComponent}
 
 
-def _user_error(message: str, code: int = 2) -> Exception:
-    from kg.cli import UserError  # lazily: cli imports this module
-
-    return UserError(message, code)
-
-
 @lru_cache(maxsize=4)
 def _parse_cached(path: str, mtime: float) -> Graph:
     return Graph().parse(path, format="turtle")
 
 
 def _load(path: Path) -> Graph:
-    return _parse_cached(str(path), path.stat().st_mtime)
+    return _parse_cached(str(path), Path(path).stat().st_mtime)
 
 
 def load_shapes(path: str | os.PathLike = SHAPES_FILE) -> Graph:
@@ -72,49 +66,15 @@ class Result(NamedTuple):
     source: object = None  # the shape (node or property shape) that reported it
 
 
-#: What the last ``validate_graph`` call did: ``mode`` ("full" or "incremental"),
-#: ``reason`` (why a cached run validated in full), and for incremental runs ``nodes``
-#: (nodes some shape may target), ``revalidated`` / ``reused`` (nodes that did / did not
-#: go through pySHACL again), ``revalidated_nodes`` (a set), ``footprints`` and
-#: ``revalidated_footprints`` (per node and shape), ``cache_written``, and timings.
-last_run_stats: dict = {}
-
-
-def validate_graph(graph, shapes: Graph | None = None, cache_path: str | os.PathLike | None = None,
-                   stats: dict | None = None) -> tuple[bool, list[str]]:
+def validate_graph(graph, shapes: Graph | None = None, focus: Iterable | None = None) -> tuple[bool, list[str]]:
     """Validate ``graph`` (left unchanged); return whether it conforms and one line per violation.
 
-    ``graph`` is an rdflib ``Graph`` or a :class:`kg.triples.TripleGraph`. With
-    ``cache_path``, the results for each (node, shape) are kept in that JSON file and
-    reused while the node's footprint does not change; the answer is identical to a
-    full validation. Shapes outside the node-local subset, or a cache that cannot be
-    used, mean a full validation. ``stats`` (a dict), if given, is filled like
-    :data:`last_run_stats`.
+    ``graph`` is an rdflib ``Graph`` or a :class:`kg.triples.TripleGraph`. With ``focus``
+    (nodes), pySHACL checks only those nodes against the shapes that target them.
     """
-    started = time.perf_counter()
     shapes = load_shapes() if shapes is None else shapes
-    run: dict = {"mode": "full", "reason": None}
-    records = None
-    if cache_path is not None:
-        from kg.validate_cache import validate_incremental
-
-        records = validate_incremental(graph, shapes, cache_path, run)
-    if records is None:
-        t = time.perf_counter()
-        conforms, records = _validate_full(graph, shapes)
-        run["mode"] = "full"
-        run["pyshacl_seconds"] = time.perf_counter() - t
-    else:
-        conforms = not records  # allow_warnings=False: any result at all fails the graph
-    t = time.perf_counter()
-    messages = describe_records(records, graph)
-    run["describe_seconds"] = time.perf_counter() - t
-    run["seconds"] = time.perf_counter() - started
-    last_run_stats.clear()
-    last_run_stats.update(run)
-    if stats is not None:
-        stats.update(run)
-    return bool(conforms), messages
+    conforms, records = _validate_full(graph, shapes, focus)
+    return conforms, describe_records(records, graph)
 
 
 def _has_ontology(graph, ontology: Graph) -> bool:
@@ -128,17 +88,18 @@ def _as_rdflib(graph) -> tuple[Graph, bool]:
     return graph.to_rdflib(), True
 
 
-def _validate_full(graph, shapes: Graph) -> tuple[bool, list[Result]]:
+def _validate_full(graph, shapes: Graph, focus: Iterable | None = None) -> tuple[bool, list[Result]]:
     ontology = load_ontology()
     # The graphs kg writes hold the ontology already: mixing it in again would only
     # make pySHACL copy the data graph.
     has_ontology = _has_ontology(graph, ontology)
     data, owned = _as_rdflib(graph)
-    return run_pyshacl(data, shapes, ont_graph=None if has_ontology else ontology, inplace=owned)
+    return run_pyshacl(data, shapes, ont_graph=None if has_ontology else ontology, inplace=owned,
+                       focus=focus)
 
 
 def run_pyshacl(data: Graph, shapes: Graph, ont_graph: Graph | None = None,
-                inplace: bool = False) -> tuple[bool, list[Result]]:
+                inplace: bool = False, focus: Iterable | None = None) -> tuple[bool, list[Result]]:
     """pySHACL with kg's options (no inference, no SHACL-AF); ``inplace`` only for a graph of our own."""
     import pyshacl
 
@@ -150,6 +111,7 @@ def run_pyshacl(data: Graph, shapes: Graph, ont_graph: Graph | None = None,
         advanced=False,
         allow_warnings=False,
         inplace=inplace,
+        focus_nodes=None if focus is None else list(focus),
     )
     return bool(conforms), result_records(results)
 
@@ -186,9 +148,9 @@ def _read_graph(path: Path, what: str) -> Graph:
     from rdflib.util import guess_format
 
     if not path.exists():
-        raise _user_error(f"cannot read {path}: no such file")
+        raise UserError(f"cannot read {path}: no such file")
     if path.is_dir():
-        raise _user_error(f"cannot read {path}: it is a folder, not a {what} file")
+        raise UserError(f"cannot read {path}: it is a folder, not a {what} file")
     fmt = guess_format(str(path)) or "turtle"
     # rdflib logs a traceback for each ill-typed literal (a date "2025-13-45"); the
     # shapes report those in plain words, so keep the log quiet while parsing.
@@ -198,9 +160,9 @@ def _read_graph(path: Path, what: str) -> Graph:
     try:
         return Graph().parse(path, format=fmt)
     except (OSError, UnicodeDecodeError) as exc:
-        raise _user_error(f"cannot read {path}: {_one_line(exc)}") from None
+        raise UserError(f"cannot read {path}: {_one_line(exc)}") from None
     except Exception as exc:  # rdflib raises parser-specific exceptions for bad syntax
-        raise _user_error(f"{path} is not valid {fmt}: {_one_line(exc)}") from None
+        raise UserError(f"{path} is not valid {fmt}: {_one_line(exc)}") from None
     finally:
         term_log.setLevel(level)
 
@@ -225,18 +187,24 @@ class _Describer:
         kinds = sorted(self.data.objects(node, RDF.type))
         return [self.compactor.label(str(t)).split(":", 1)[-1] for t in kinds]
 
-    def node(self, node) -> str:
-        """The focus node: its label, else its IRI; a provenance statement by its fact."""
+    def node(self, node, seen: frozenset = frozenset()) -> str:
+        """The focus node: its label, else its IRI; a provenance statement by its fact.
+
+        ``seen`` holds the statements being described: a statement whose subject is
+        itself (or a chain of them that comes back) is named, not walked into again.
+        """
         if isinstance(node, URIRef):
             label = self.data.value(node, RDFS.label, any=True)
             return str(label) if label is not None else self.iri(node)
         if isinstance(node, BNode):
+            if node in seen:
+                return "itself (a cycle of statements)"
             if (node, RDF.type, RDF.Statement) in self.data or (node, RDF.subject, None) in self.data:
                 subject = self.data.value(node, RDF.subject, any=True)
                 predicate = self.data.value(node, RDF.predicate, any=True)
                 about = " ".join(
                     part for part in (
-                        self.node(subject) if subject is not None else "",
+                        self.node(subject, seen | {node}) if subject is not None else "",
                         self.iri(predicate) if isinstance(predicate, URIRef) else "",
                     ) if part
                 )
@@ -262,11 +230,6 @@ class _Describer:
         if isinstance(value, BNode):
             return "a blank node"
         return str(value)
-
-
-def describe_results(results: Graph, data) -> list[str]:
-    """One plain line per validation result of a pySHACL results graph, sorted and without duplicates."""
-    return describe_records(result_records(results), data)
 
 
 def describe_records(records, data) -> list[str]:

@@ -1,21 +1,29 @@
-"""The ontology's terms, named once for the code, and where the ontology files live.
+"""The ontology's terms, named once for the code, and where the package's files live.
 
 ``KG.officialOf`` works; ``KG.offcialOf`` raises ``AttributeError``: the
-namespace is closed over the terms that ``ontology/kg.ttl`` declares (a test
+namespace is closed over the terms that ``kg/ontology/kg.ttl`` declares (a test
 checks that the two agree).
+
+The ontology, the shapes, the named queries, the data tables and the sample
+articles ship inside the package and are found with ``importlib.resources``,
+so an installed kg works from any folder, with no checkout beside it.
 """
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 
 from rdflib import Namespace
 from rdflib.namespace import DefinedNamespace
 
-ROOT = Path(__file__).resolve().parent.parent
-ONTOLOGY_DIR = ROOT / "ontology"
+PACKAGE_DIR = Path(str(files("kg")))
+ONTOLOGY_DIR = PACKAGE_DIR / "ontology"
 ONTOLOGY_FILE = ONTOLOGY_DIR / "kg.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
-DATA_DIR = Path(__file__).resolve().parent / "data"
+QUERIES_DIR = PACKAGE_DIR / "queries"
+DATA_DIR = PACKAGE_DIR / "data"
+ARTICLES_DIR = DATA_DIR / "articles"       # the bundled sample articles (kg build's default input)
+ROOT = PACKAGE_DIR.parent                  # the checkout, when kg runs from one (tests and bench)
 
 KG_NS = "https://w3id.org/kg-news/ontology#"
 INSTANCE_NS = "https://w3id.org/kg-news/id/"

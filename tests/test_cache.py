@@ -297,25 +297,3 @@ def test_cache_filled_by_two_workers_serves_one(tmp_path):
     pooled = build_graph_file(src, out, workers=2)
     inline = build_graph_file(src, out, workers=1)
     assert pooled == inline
-
-
-@pytest.mark.model
-def test_build_raises_the_collector_thresholds_and_restores_them(tmp_path, monkeypatch):
-    import gc
-
-    from kg import pipeline
-    from kg import resolve as kg_resolve
-
-    src = corpus_of(tmp_path, "corpus", 3)
-    seen = []
-    real = kg_resolve.resolve
-
-    def spy(results):
-        seen.append(gc.get_threshold())
-        return real(results)
-
-    monkeypatch.setattr(kg_resolve, "resolve", spy)
-    before = gc.get_threshold()
-    build_graph_file(src, tmp_path / "out")
-    assert seen == [pipeline.GC_THRESHOLDS]
-    assert gc.get_threshold() == before != pipeline.GC_THRESHOLDS
