@@ -134,6 +134,7 @@ def cache_context(model: str | None, date: str | None) -> tuple[str, str]:
         "data": data_fingerprint(),
         "model": identity,
         "date": date or "",
+        "pages": _version("trafilatura"),     # reads web pages: another version, other main text
     }
     return desc, hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()
 

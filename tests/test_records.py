@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from kg.graph import build_graph, doc_slugs, to_turtle, web_iri
 from kg.ingest import Document, Skip, estimated_count, expand_inputs, iter_documents
@@ -217,3 +217,23 @@ def test_a_jsonl_with_a_malformed_line_builds_the_rest(tmp_path):
     g = Graph().parse(out / "graph.ttl", format="turtle")
     ids = {str(g.value(d, DCTERMS.identifier)) for d in g.subjects(RDF.type, KG.Document)}
     assert ids == {"ke-001", "gh-001"}
+
+
+@pytest.mark.model
+def test_three_same_slug_files_build_three_documents_and_a_conforming_graph(tmp_path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for name, country in (("a b.txt", "Kenya"), ("a-b.txt", "Ghana"), ("A_B.txt", "Peru")):
+        (corpus / name).write_text(f"{country} bans maize exports\n\n{country} banned exports of maize on "
+                                   "Monday, the trade ministry said.\n")
+    out = tmp_path / "out"
+    result = run_kg("build", corpus, "--out", out, "--workers", "1", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert "conforms" in result.stderr and "3 articles built, 0 skipped" in result.stdout
+    g = Graph().parse(out / "graph.ttl", format="turtle")
+    docs = {str(g.value(d, DCTERMS.identifier)): d for d in g.subjects(RDF.type, KG.Document)}
+    assert sorted(docs) == ["A_B", "a b", "a-b"] and len(set(docs.values())) == 3
+    # each country is mentioned in its own article only
+    for country, doc in (("Kenya", "a b"), ("Ghana", "a-b"), ("Peru", "A_B")):
+        node = next(s for s in g.subjects(RDF.type, KG.Country) if str(g.value(s, RDFS.label)) == country)
+        assert set(g.objects(node, KG.mentionedIn)) == {docs[doc]}
