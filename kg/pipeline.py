@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 __all__ = ["BuildOptions", "build", "extract_corpus", "parse_documents", "OUTPUT_FILES"]
 
 OUTPUT_FILES = ("graph.ttl", "graph.html", "report.md", "analysis.json", "graph.graphml",
-                "graph.jsonld", "graph.nt")
+                "graph.jsonld", "graph.nt", "report-measures.svg", "report-communities.svg")
 
 
 @dataclass
@@ -49,7 +49,7 @@ def build(options: BuildOptions) -> BuildStats:
     """Run the whole build and write the outputs (all or nothing). Returns what it did."""
     from kg import analyze, export, render, report
     from kg.graph import build_graph
-    from kg.io import write_outputs
+    from kg.io import write_output_set
     from kg.resolve import resolve
     from kg.validate import validate_graph
 
@@ -74,7 +74,7 @@ def build(options: BuildOptions) -> BuildStats:
     outputs = {"graph.html": render.render_html(graph, analysis)}
     clock.lap("page")
     outputs.update(export.serializations(graph, turtle=True))
-    outputs["report.md"] = report.render_report(graph, analysis, stats)
+    outputs.update(report.report_files(graph, analysis, stats))     # report.md and its figures
     outputs["analysis.json"] = analyze.to_json(analysis)
     outputs["graph.graphml"] = analyze.to_graphml(graph, analysis)
     clock.lap("Turtle, N-Triples, JSON-LD, report, analysis.json, GraphML")
@@ -84,7 +84,10 @@ def build(options: BuildOptions) -> BuildStats:
     out = Path(options.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     # All or nothing: an interrupted build never leaves a new page beside an old graph.
-    write_outputs({out / name: outputs[name] for name in OUTPUT_FILES})
+    written = write_output_set(out, {name: outputs[name] for name in OUTPUT_FILES})
+    if written.removed:
+        stats.notes.append((str(out), f"removed {len(written.removed)} leftover(s) of an interrupted build: "
+                                      + ", ".join(written.removed)))
     clock.lap("write")
     stats.seconds = time.monotonic() - started
     return stats
@@ -139,6 +142,10 @@ def extract_corpus(options: BuildOptions, stats: BuildStats) -> list[ArticleResu
         engine.close(cancel=not ok)
     if cache is not None:
         log.info("cache %s: %d articles reused, %d extracted", cache.root, cache.stats.hits, cache.stats.misses)
+        if cache.stats.rejected:
+            n = cache.stats.rejected
+            stats.notes.append((str(cache.root), f"{n} cache entr{'y' if n == 1 else 'ies'} rejected "
+                                                  "(damaged, edited or not kg's); extracted again"))
     return results
 
 

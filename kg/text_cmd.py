@@ -14,8 +14,6 @@ import sys
 
 
 def add_parser(sub) -> None:
-    from kg.build_cmd import _date
-
     p = sub.add_parser(
         "text",
         help="print what kg reads from each input (headline, date, URL, main text)",
@@ -25,7 +23,7 @@ def add_parser(sub) -> None:
     p.add_argument("inputs", nargs="+", metavar="FILE", help="article files and folders")
     p.add_argument("--json", action="store_true",
                    help="one JSON object a line: source, id, title, date, url, author, publisher, text")
-    p.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
+    p.add_argument("--date", metavar="YYYY-MM-DD",
                    help="the articles' date where they carry none (as kg build --date)")
     p.add_argument("--follow-symlinks", action="store_true",
                    help="read symbolic links that lead outside the input folders")
@@ -33,9 +31,10 @@ def add_parser(sub) -> None:
 
 
 def command(args) -> int:
-    from kg.build_cmd import skip_kinds
+    from kg.build_cmd import check_date, skip_kinds
     from kg.ingest import Skip, expand_inputs, iter_documents
 
+    date = check_date(args.date) if args.date is not None else None
     out = sys.stdout
     sources, skips = expand_inputs(args.inputs, args.follow_symlinks)
     counts: dict[str, int] = {}
@@ -47,7 +46,7 @@ def command(args) -> int:
 
     for skip in skips:
         report(skip)
-    for item in iter_documents(sources, date=args.date):
+    for item in iter_documents(sources, date=date):
         if isinstance(item, Skip):
             report(item)
             continue
