@@ -291,6 +291,7 @@ def build_graph_file(src: Path, out: Path, **kw) -> bytes:
 
 
 @pytest.mark.model
+@pytest.mark.slow
 def test_adding_one_article_parses_one_and_equals_a_clean_build(tmp_path, monkeypatch):
     src = corpus_of(tmp_path, "corpus", 20)
     out = tmp_path / "out"
