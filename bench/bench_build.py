@@ -119,7 +119,7 @@ def _timed_pipe():
 _timed_pipe()
 for module, name, label in [
     ("kg.pipeline", "extract_corpus", "ingest+parse+extract"),
-    ("kg.parallel", "worker_pipeline", "model load"),
+    ("kg.parse", "worker_pipeline", "model load"),
     ("kg.resolve", "resolve", "resolve"),
     ("kg.graph", "build_graph", "graph"),
     ("kg.analyze", "analyze", "analysis"),

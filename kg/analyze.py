@@ -37,8 +37,8 @@ __all__ = ["Analysis", "analyze", "analysis_triples", "add_to_graph", "to_dict",
            "entity_graph", "Evidence", "local_name", "NOT_RELATIONS", "TYPE_PRIORITY"]
 
 PLACES = 6                      # decimals kept for PageRank and betweenness
-EXACT_BETWEENNESS_MAX = 1000    # above this many nodes betweenness is sampled
-BETWEENNESS_SAMPLE = 500        # pivots (sources) used when it is
+EXACT_BETWEENNESS_MAX = 400     # above this many nodes betweenness is sampled
+BETWEENNESS_SAMPLE = 128        # sources drawn (seeded) when it is
 SEED = 0
 
 ANALYSIS_PREDICATES = (KG.pageRank, KG.degree, KG.betweenness, KG.community, KG.component)

@@ -1,6 +1,6 @@
 """The other serializations users expect beside ``graph.ttl``: N-Triples and JSON-LD.
 
-All are written by Oxigraph from one conversion of the graph (kg.triples) and are
+All are written by Oxigraph from one conversion of the graph (kg.writer) and are
 deterministic: the same graph gives byte-identical files. N-Triples lines are
 sorted; JSON-LD is the expanded form (full IRIs, one node object per subject, in
 the Turtle file's order). Blank nodes (OWL unions in the ontology) get labels
@@ -16,7 +16,7 @@ from typing import Callable
 from rdflib import BNode, Graph
 
 from kg.io import write_atomic
-from kg.triples import Prepared, bnode_labels as _bnode_labels, serialize_many
+from kg.writer import Prepared, bnode_labels as _bnode_labels, serialize_many
 
 
 ANALYSIS_NOTE = ("Network analysis (networkx; see report.md): kg:pageRank, kg:betweenness, kg:degree,\n"
@@ -27,7 +27,7 @@ def serializations(graph: Graph, stem: str = "graph", turtle: bool = False,
                    receive: Callable[[], list] | None = None) -> dict[str, str]:
     """``{"<stem>.nt": ..., "<stem>.jsonld": ...}`` (and ``<stem>.ttl`` with ``turtle``), for writing as a set.
 
-    All come from one conversion of the triples (kg.triples). The network analysis
+    All come from one conversion of the triples (kg.writer). The network analysis
     (kg:pageRank, kg:betweenness, kg:degree, kg:community, kg:component) goes in a
     section of its own after the extracted graph, in Turtle and JSON-LD. ``receive``,
     when given, returns those triples: a build converts the graph while it computes

@@ -20,8 +20,16 @@ EXPORT_CONTROL = "ExportControl"
 TARIFF = "Tariff"
 TRADE_AGREEMENT = "TradeAgreement"
 SANCTION = "Sanction"
+QUOTA = "Quota"
+IMPORT_BAN = "ImportBan"
+EXPORT_BAN = "ExportBan"
+ANTI_DUMPING_DUTY = "AntiDumpingDuty"
+COUNTERVAILING_DUTY = "CountervailingDuty"
 
-POLICY_TYPES = (POLICY, EXPORT_CONTROL, TARIFF, TRADE_AGREEMENT, SANCTION)
+POLICY_TYPES = (POLICY, EXPORT_CONTROL, TARIFF, TRADE_AGREEMENT, SANCTION, QUOTA, IMPORT_BAN, EXPORT_BAN,
+                ANTI_DUMPING_DUTY, COUNTERVAILING_DUTY)
+# The five states of a policy (kg:PolicyStatus individuals), in no particular order.
+POLICY_STATUSES = ("Threatened", "Proposed", "InForce", "Suspended", "Lifted")
 AGENT_TYPES = (PERSON, OFFICIAL, COUNTRY, ORGANIZATION)
 ENTITY_TYPES = AGENT_TYPES + (COMMODITY, EVENT) + POLICY_TYPES
 
@@ -34,13 +42,16 @@ class Document:
     every character offset in kg refers to it.
     """
 
-    doc_id: str            # file name without extension: dcterms:identifier
-    path: str              # as given on the command line (for messages)
+    doc_id: str            # path relative to the input folder without extension, or record id: dcterms:identifier
+    path: str              # as given on the command line, escaped (for messages)
     text: str
     title: str | None = None
     date: str | None = None        # ISO yyyy-mm-dd of the article, when known
     sha256: str = ""               # of the raw bytes, for the incremental cache
     notes: tuple[str, ...] = ()    # what ingestion did (decoding fallback, ...)
+    url: str | None = None         # the page's canonical URL or the record's url: dcterms:source
+    author: str | None = None      # dcterms:creator
+    publisher: str | None = None   # the site or agency: dcterms:publisher
 
 
 @dataclass(frozen=True)
@@ -55,7 +66,11 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Literal:
-    """A typed literal object of a fact (kg:title, kg:date, kg:duration)."""
+    """A typed literal object of a fact (kg:title, kg:date, kg:duration, kg:rate).
+
+    A kg:status fact's object is a Literal whose value names a PolicyStatus individual
+    ("InForce") and whose datatype is "PolicyStatus": the graph writes it as that IRI.
+    """
 
     value: str
     datatype: str | None = None    # xsd local name ("date", "gMonthDay", "duration"...) or None
@@ -158,7 +173,13 @@ class BuildStats:
 
     articles: list[ArticleStats] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)   # (path, reason)
+    skipped_by_kind: dict[str, int] = field(default_factory=dict)  # kind of reason ("not English"...) → count
     notes: list[tuple[str, str]] = field(default_factory=list)     # (path, what ingestion did)
     model: str = ""
     seconds: float = 0.0
     validation: tuple[bool, list[str]] | None = None    # (conforms, messages) when validated
+
+    def skip(self, path: str, reason: str, kind: str = "unreadable") -> None:
+        """Record an input that was not built: its (escaped) name, the reason, the kind of reason."""
+        self.skipped.append((path, reason))
+        self.skipped_by_kind[kind] = self.skipped_by_kind.get(kind, 0) + 1

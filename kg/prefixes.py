@@ -64,11 +64,6 @@ def merged_prefixes(graph_prefixes: dict[str, str] | None = None) -> dict[str, s
     return merged
 
 
-def sparql_prologue(prefixes: dict[str, str]) -> str:
-    """``PREFIX`` lines for ``prefixes``, sorted, for engines without a prefixes argument."""
-    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in sorted(prefixes.items()))
-
-
 class Compactor:
     """Turns full IRIs into ``prefix:local`` names where a prefix fits (longest match wins)."""
 

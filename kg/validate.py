@@ -198,12 +198,13 @@ class _Describer:
             return str(label) if label is not None else self.iri(node)
         if isinstance(node, BNode):
             if node in seen:
-                return "itself (a cycle of statements)"
+                return "a statement that refers back to it (a cycle)"
             if (node, RDF.type, RDF.Statement) in self.data or (node, RDF.subject, None) in self.data:
                 subject = self.data.value(node, RDF.subject, any=True)
                 predicate = self.data.value(node, RDF.predicate, any=True)
                 about = " ".join(
                     part for part in (
+                        "itself" if subject == node else
                         self.node(subject, seen | {node}) if subject is not None else "",
                         self.iri(predicate) if isinstance(predicate, URIRef) else "",
                     ) if part

@@ -170,6 +170,10 @@ def test_overview_at_scale_leaves_isolated_out_and_collapses_large_communities(s
         assert len(shown) == d["s"]["drawn"] - len(collapsed) + len(groups)
         assert f"{d['s']['isolated']} without links left out" in page.inner_text("#kg-summary")
         assert f"{d['s']['communities']} communities" in page.inner_text("#kg-summary")
+        # the layout was computed in advance: nothing moves after the first drawing
+        before = page.evaluate("JSON.stringify(kgView.network.getPositions())")
+        page.wait_for_timeout(500)
+        assert page.evaluate("JSON.stringify(kgView.network.getPositions())") == before
         page.screenshot(path=str(path.with_name("overview.png")))
         # a community opens on click: its node goes, its members come with their links
         gid, members = groups[0]

@@ -9,7 +9,7 @@ import pytest
 
 from kg import distributed as kgdist
 from kg.model import BuildStats
-from kg.parallel import EngineError
+from kg.errors import EngineError
 from kg.pipeline import BuildOptions, build, extract_corpus
 
 CORPUS = Path(__file__).parent / "corpus" / "articles"
@@ -17,7 +17,7 @@ CORPUS = Path(__file__).parent / "corpus" / "articles"
 
 @pytest.fixture(scope="module")
 def cluster():
-    from distributed import LocalCluster
+    LocalCluster = pytest.importorskip("distributed", reason="the dask extra is not installed").LocalCluster
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                       silence_logs=40) as c:
@@ -39,6 +39,7 @@ def graph(src: Path, out: Path, **kw) -> bytes:
 
 
 @pytest.mark.model
+@pytest.mark.slow
 def test_dask_build_is_byte_identical_to_a_local_build(tmp_path, cluster):
     src = articles(tmp_path, n_copies=2)
     local = graph(src, tmp_path / "local", workers=1, cache=False)
@@ -62,6 +63,7 @@ def cluster_pipelines(cluster) -> dict:
 
 
 @pytest.mark.model
+@pytest.mark.slow
 def test_dask_build_fills_the_cache_and_a_cached_rebuild_ships_nothing(tmp_path, cluster, monkeypatch):
     src = articles(tmp_path)
     out = tmp_path / "out"
@@ -104,3 +106,18 @@ def test_unreachable_scheduler_is_one_clear_error(tmp_path, monkeypatch, capsys)
     assert code == 2
     assert err[-1].startswith("kg build: error: cannot connect to the Dask scheduler at tcp://127.0.0.1:9")
     assert "Traceback" not in "\n".join(err)
+
+
+def test_dask_without_the_extra_is_one_line_naming_it(tmp_path, monkeypatch, capsys):
+    import sys
+
+    from kg.cli import main
+
+    monkeypatch.setitem(sys.modules, "distributed", None)       # as if not installed: import fails
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("Ministers met in Oslo on Monday.", encoding="utf-8")
+    code = main(["build", str(src), "--out", str(tmp_path / "out"), "--dask", "tcp://127.0.0.1:1", "-q"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err == "kg build: error: --dask needs Dask, an optional extra: pip install 'kg[dask]'\n"

@@ -191,14 +191,35 @@ def test_duration_must_be_an_xsd_duration():
     assert violations(g) == ['90-day deal: kg:duration must be an xsd:duration such as "P90D", found the string "90 days"']
 
 
-def test_targets_and_party_must_be_countries():
+def test_targets_and_party_must_be_countries_or_bodies():
     g = make_graph()
-    g.add((CONTROLS, KG.targets, TREASURY))
+    g.add((CONTROLS, KG.targets, TREASURY))     # a body (a bloc such as the EU) may be targeted
+    g.add((TRUCE, KG.party, TREASURY))
+    assert violations(g) == []
+    g.add((CONTROLS, KG.targets, MAGNETS))
     g.add((TRUCE, KG.party, Literal("China")))
     assert violations(g) == [
-        '90-day deal: kg:party must point to a Country, found the string "China"',
-        f"export controls: kg:targets must point to a Country, found Treasury (<{TREASURY}>), an Organization",
+        '90-day deal: kg:party must point to a Country or an Organization (a bloc), found the string "China"',
+        f"export controls: kg:targets must point to a Country or an Organization, found magnets (<{MAGNETS}>), a Commodity",
     ]
+
+
+def test_rate_status_and_dates_of_a_policy():
+    g = make_graph()
+    g.add((CONTROLS, KG.rate, Literal("25", datatype=XSD.decimal)))
+    g.add((CONTROLS, KG.status, KG.InForce))
+    g.add((CONTROLS, KG.effectiveDate, Literal("2024-04-17", datatype=XSD.date)))
+    g.add((CONTROLS, KG.endDate, Literal("2026-06-30", datatype=XSD.date)))
+    assert violations(g) == []
+    g.add((CONTROLS, KG.rate, Literal("-5", datatype=XSD.decimal)))
+    g.add((CONTROLS, KG.status, KG.Policy))
+    g.remove((CONTROLS, KG.endDate, None))
+    g.add((CONTROLS, KG.endDate, Literal("2020-01-01", datatype=XSD.date)))
+    found = violations(g)
+    assert any("kg:rate must be a non-negative" in v for v in found), found
+    assert any("kg:status must be one of" in v for v in found), found
+    assert any("kg:effectiveDate must not be after kg:endDate" in v for v in found), found
+    assert len(found) == 3, found
 
 
 def test_participants_must_be_agents():
@@ -348,3 +369,37 @@ def test_seed_graph_with_a_planted_violation_does_not(seed_graph, tmp_path, caps
     assert code == 1
     assert 'Scott Bessent: kg:officialOf must point to a Country or an Organization, found the string "United States"' \
         in out.splitlines()
+
+
+# ----------------------------------------------------- cycles and self-reference
+
+CYCLES = """@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix kg: <https://w3id.org/kg-news/ontology#> .
+@prefix st: <https://w3id.org/kg-news/id/statement/> .
+st:self a rdf:Statement ; rdf:subject st:self ; rdf:predicate kg:title ; rdf:object st:self .
+_:own a rdf:Statement ; rdf:subject _:own ; rdf:predicate kg:title ; rdf:object "Minister" .
+_:one a rdf:Statement ; rdf:subject _:two ; rdf:predicate kg:title ; rdf:object _:two .
+_:two a rdf:Statement ; rdf:subject _:one ; rdf:predicate kg:title ; rdf:object _:one .
+"""
+
+
+def test_cyclic_and_self_referencing_statements_are_described_in_plain_lines(tmp_path, capsys):
+    path = tmp_path / "cycles.ttl"
+    path.write_text(CYCLES, encoding="utf-8")
+    code = cli.main(["validate", str(path)])
+    out, err = capsys.readouterr()
+    assert code == 1 and err == ""
+    lines = out.splitlines()
+    assert lines[-1] == f"{path}: does not conform: {len(lines) - 1} violations"
+    # each statement lacks its sentence and source; the blank ones are named without looping
+    assert "provenance statement (itself kg:title): must have exactly one kg:sentence, a string, found none" in lines
+    assert ("provenance statement (provenance statement (a statement that refers back to it (a cycle) kg:title) "
+            "kg:title): must have exactly one kg:source, a Document, found none") in lines
+    assert "st:self: must have exactly one kg:sentence, a string, found none" in lines
+    assert "Traceback" not in out and "RecursionError" not in out
+
+
+def test_cycles_in_a_built_graph_object_do_not_recurse():
+    g = Graph().parse(data=CYCLES, format="turtle")
+    conforms, messages = validate_graph(g)
+    assert not conforms and messages == sorted(set(messages))

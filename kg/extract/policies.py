@@ -8,14 +8,29 @@ target, and dates and "90-day" durations are read from the same clause.
 """
 from __future__ import annotations
 
+import re
+
 from kg.extract.context import Paragraph, base, verb_forms
+from kg.extract.measures import crosses_flow
+from kg.extract.triggers import bare_ban
 from kg.extract.triggers import EXPORT_WORDS as _EXPORT_WORDS, policy_class as _trigger_type
 from kg.extract.dates import parse_date, parse_duration
+from kg.extract.policy_facts import (TARIFF_CLASSES as _TARIFFS, attributes as _attributes,
+                                     dates_of_previous as _dates_of_previous, more_targets as _more_targets,
+                                     open_goods as _open_goods, reference_date as _reference_date, state as _state,
+                                     excepted as _excepted, default_imposer as _default_imposer,
+                                     note_subject_country as _note_subject_country,
+                                     sanctioned_not_sanctioning as _sanctioned, specific_goods as _specific_goods)
 from kg.lexicon import lexicon
-from kg.model import (COMMODITY, COUNTRY, ORGANIZATION, PERSON, OFFICIAL, TARIFF, TRADE_AGREEMENT)
+from kg.model import (EXPORT_BAN, IMPORT_BAN, COMMODITY, COUNTRY, ORGANIZATION, PERSON, OFFICIAL, TARIFF, TRADE_AGREEMENT)
 
+_GOVT_NAME = re.compile(r"^(?:the\s+)?(?:Ministry|Department|Cabinet|Customs|Council of Ministers|Federal Council)\b", re.I)
+_SIGNING = {"sign", "conclude", "renegotiate", "negotiate", "initiate", "ratify", "reach", "extend", "renew",
+            "honor", "honour", "promote", "strike", "seal"}
+_HOME_NOUNS = {"government", "authority", "cabinet", "administration", "ministry", "customs"}
 _PARTY_PLURALS = {"nation", "country", "side", "government", "economy", "power", "leader"}
-_GOVT_NOUNS = {"administration", "government", "ministry", "cabinet", "authorities", "authority",
+_GOVT_NOUNS = {"administration", "government", "ministry", "cabinet", "authorities", "authority", "delegation",
+               "negotiator", "envoy", "team", "standard", "application", "regulator", "law", "legislation",
                "department", "decision", "move", "plan", "order", "measure", "way", "bid", "step"}
 
 
@@ -49,14 +64,34 @@ def _agent_of(par: Paragraph, token, depth: int = 0) -> str | None:
     lid = par.agent_at(token) or par.body_country.get(token.i)
     if lid and par.type_of(lid) == ORGANIZATION and par.table.entities[lid].attrs.get("country"):
         return par.table.entities[lid].attrs["country"]
+    if lid and par.type_of(lid) == ORGANIZATION and _GOVT_NAME.search(par.table.entities[lid].name):
+        # A ministry or cabinet whose country the text does not give: the article's country.
+        return _default_imposer(par) or lid
     if lid and par.type_of(lid) in (COUNTRY, ORGANIZATION, PERSON, OFFICIAL):
         return lid
+    if token.lower_ in ("we", "our") and depth == 0:
+        return _default_imposer(par)     # a government speaking of itself
     if token.lower_ in _GOVT_NOUNS or base(token) in _GOVT_NOUNS:
+        for c in token.children:
+            # "the sanctions law, enacted by the United States": who enacted it, not whom it names
+            if c.dep_ == "acl":
+                for a in c.children:
+                    if a.dep_ == "agent":
+                        for g in a.children:
+                            if g.dep_ == "pobj" and _agent_of(par, g, depth + 1):
+                                return _agent_of(par, g, depth + 1)
+        for c in token.children:
+            if c.dep_ == "prep" and c.lower_ == "of":   # "by a strict application of French standards"
+                for g in c.children:
+                    if g.dep_ == "pobj" and _agent_of(par, g, depth + 1):
+                        return _agent_of(par, g, depth + 1)
         for c in token.children:
             if c.dep_ in ("poss", "compound", "amod", "nmod"):
                 found = _agent_of(par, c, depth + 1)
                 if found:
                     return found
+        if depth == 0 and base(token) in _HOME_NOUNS and par.table.home_country:
+            return par.table.home_country     # "the government" of a story datelined in its capital
     return None
 
 
@@ -73,18 +108,23 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
                     return _agent_of(par, g)
     t = anchor
     # "China's decision to halt exports": climb from the verb to the noun it modifies.
-    for _ in range(3):
+    for _ in range(6):
         if t.dep_ in ("acl", "xcomp", "relcl") and t.head.pos_ in ("NOUN", "PROPN"):
             for c in t.head.children:
                 if c.dep_ in ("poss", "compound", "amod"):
                     lid = _agent_of(par, c)
                     if lid:
                         return lid
+            if t.head.dep_ == "dobj" and t.head.head.pos_ == "VERB":
+                # "China signed an agreement to restrain exports": who signed it
+                for c in t.head.head.children:
+                    if c.dep_ == "nsubj" and _agent_of(par, c):
+                        return _agent_of(par, c)
         t = t.head
         if t.dep_ == "ROOT":
             break
     if gov is not None and (gov is anchor or verb_forms(gov) & _imposing()):
-        for c in gov.children:
+        for c in sorted(gov.children, key=lambda c: -c.i):     # the subject nearest the verb
             if c.dep_ in ("nsubj",):
                 lid = _agent_of(par, c)
                 if lid:
@@ -93,6 +133,14 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
                 for g in c.children:
                     if g.dep_ == "pobj" and _agent_of(par, g):
                         return _agent_of(par, g)
+        if gov.dep_ == "xcomp" and gov.head.pos_ == "VERB":
+            for c in gov.head.children:     # "press Japan to eliminate quotas": the object acts
+                objs = [c] if c.dep_ == "dobj" else [g for g in c.children if g.dep_ == "pobj"] \
+                    if c.dep_ == "prep" and c.lower_ == "on" else []      # "called on the U.S. to remove"
+                for o in objs:
+                    lid = _agent_of(par, o) if o.i < gov.i else None
+                    if lid:
+                        return lid
         if gov.dep_ in ("xcomp", "conj") and gov.head.pos_ in ("VERB", "AUX"):
             for c in gov.head.children:
                 if c.dep_ == "nsubj":
@@ -133,9 +181,35 @@ def _scope(anchor, gov) -> list:
 
 def _parties(par: Paragraph, anchor, gov) -> list[str]:
     found: list[str] = []
+    agreement_words = set(lexicon().triggers["policy"]["TradeAgreement"]["nouns"])
+
     def add(lid):
-        if lid and par.type_of(lid) in (COUNTRY, ORGANIZATION, PERSON, OFFICIAL) and lid not in found:
-            found.append(lid)
+        if lid and par.type_of(lid) in (COUNTRY, ORGANIZATION, PERSON, OFFICIAL) and lid not in found and \
+                not {base(w) for w in par.table.entities[lid].name.lower().split()} & agreement_words:
+            found.append(lid)       # (an "organization" named like the agreement itself is not a party)
+    for c in anchor.children:
+        split = "-" in c.text and any(lexicon().country_of(x) for x in c.text.split("-"))
+        if c.dep_ in ("compound", "amod", "nmod") and not split \
+                and par.type_of(par.agent_at(c)) in (COUNTRY, ORGANIZATION):
+            add(par.agent_at(c))        # "a U.S.-Soviet grain agreement", "the EU-Japan deal"
+            for x in c.children:
+                if x.dep_ in ("compound", "amod", "nmod", "conj") and par.type_of(par.agent_at(x)) == COUNTRY:
+                    add(par.agent_at(x))
+        if c.dep_ in ("compound", "amod", "nmod") and "-" in c.text:
+            # "a U.S.-Soviet grain agreement": each side of the hyphen
+            for part in c.text.split("-"):
+                code = lexicon().country_of(part)
+                if code:
+                    start = par.offset + c.idx
+                    add(par.table.add(COUNTRY, lexicon().countries[code].name, part, (start, start + len(c.text)),
+                                      key=code))
+        if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB":
+            # "a trade protocol to buy asbestos from Zimbabwe"
+            for p in c.children:
+                if p.dep_ == "prep" and p.lower_ in ("from", "to", "with"):
+                    for g in p.children:
+                        if g.dep_ == "pobj" and par.type_of(par.agent_at(g)) == COUNTRY:
+                            add(par.agent_at(g))
     for c in anchor.children:
         if c.dep_ == "prep" and c.lower_ in ("between", "with"):
             for t in c.subtree:
@@ -159,7 +233,8 @@ def _parties(par: Paragraph, anchor, gov) -> list[str]:
             if c.dep_ == "prep" and c.lower_ == "with":
                 for t in c.subtree:
                     add(par.agent_at(t))
-        if found or verb.dep_ not in ("xcomp", "conj"):
+        purpose = verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        if found or (verb.dep_ not in ("xcomp", "conj") and not purpose):
             break
         verb = verb.head
     return found
@@ -172,13 +247,17 @@ _CLAUSE_DEPS = {"acl", "relcl", "advcl", "ccomp", "csubj", "parataxis"}
 _WEAK_AGREEMENTS = {"pause", "ceasefire", "cease-fire"}
 
 
+_ORIGIN_VERBS = {"originate", "come", "import", "produce", "make", "manufacture", "ship", "source", "export"}
+
+
 def _reachable(t, anchor, gov) -> bool:
-    """False when t hangs off the policy phrase through a clause of its own ("used to make chips")."""
+    """False when t hangs off the policy phrase through a clause of its own ("used to make chips");
+    "imported from X", "originating from X" still belong to it."""
     node = t
     for _ in range(12):
         if node.i in (anchor.i, getattr(gov, "i", -1)) or node.head.i == node.i:
             return True
-        if node.dep_ in _CLAUSE_DEPS and not (node.pos_ == "VERB" and verb_forms(node) & _EXTENDERS):
+        if node.dep_ in _CLAUSE_DEPS and not (node.pos_ == "VERB" and verb_forms(node) & (_EXTENDERS | _ORIGIN_VERBS)):
             return False
         node = node.head
     return True
@@ -198,14 +277,24 @@ def _agreement_above(token, agreements: dict) -> str | None:
 
 def find_policies(par: Paragraph) -> None:
     table = par.table
+    _note_subject_country(par)
     triggers = [(t, _trigger_type(t)) for t in par.doc]
     triggers = [(t, ty) for t, ty in triggers if ty is not None]
     if not triggers and not any(t.lower_ in _WEAK_AGREEMENTS for t in par.doc):
+        _reference_date(par)
+        _dates_of_previous(par, {})
         return
     weak = [(t, TRADE_AGREEMENT) for t in par.doc if t.lower_ in _WEAK_AGREEMENTS and t.pos_ == "NOUN"]
     ordered = sorted(triggers + weak, key=lambda x: (x[1] != TRADE_AGREEMENT, x[0].i))
     agreements: dict[int, str] = {}
+    sentence_pids: dict[int, list[str]] = {}
+    _reference_date(par)
     for anchor, type_ in ordered:
+        if type_ in (IMPORT_BAN, EXPORT_BAN):
+            if bare_ban(anchor) and _state(table).get("ban_class"):
+                type_ = _state(table)["ban_class"]     # "the ban on lithium concentrates" in a story of export bans
+            elif not bare_ban(anchor):
+                _state(table)["ban_class"] = type_
         gov = _governor(anchor) if anchor.pos_ != "VERB" else anchor
         scope = [t for t in _scope(anchor, gov) if _reachable(t, anchor, gov)]
         scope_ids = {t.i for t in scope}
@@ -213,9 +302,12 @@ def find_policies(par: Paragraph) -> None:
         for t in sorted(scope, key=lambda x: x.i):
             lid = par.entity_at(t)
             kind = par.type_of(lid)
-            if kind == COMMODITY and lid not in goods:
+            if kind == COMMODITY and lid not in goods and not crosses_flow(t, anchor):
                 goods.append(lid)
-            elif kind == COUNTRY and lid not in targets:
+            elif kind == COUNTRY and lid not in targets and not _excepted(t):
+                while t.head.i == t.i + 1 and t.dep_ == "compound" and t.ent_type_ and t.head.ent_type_ == t.ent_type_ \
+                        and par.entity_at(t.head) in (None, lid):
+                    t = t.head      # "from the Russian Federation": the name's head word
                 p = t.head
                 if (t.head.dep_ == "prep" or t.dep_ == "pobj") and t.head.lower_ in ("to", "against", "at", "from", "on"):
                     targets.append(lid)
@@ -224,6 +316,9 @@ def find_policies(par: Paragraph) -> None:
                 elif t.dep_ in ("amod", "compound", "poss") and p.i in scope_ids and p.i != anchor.i \
                         and (par.type_of(par.entity_at(p)) == COMMODITY or base(p) in _TARGET_NOUNS):
                     targets.append(lid)
+            elif kind == ORGANIZATION and lid not in targets and t.dep_ == "pobj" \
+                    and t.head.lower_ in ("against", "from") and not _excepted(t):
+                targets.append(lid)     # a bloc or body: "duties on goods from the EU"
             if t.ent_type_ == "DATE":
                 dates.append(t)
         for t in scope:
@@ -242,7 +337,9 @@ def find_policies(par: Paragraph) -> None:
                 if anchor.head.head.pos_ in ("VERB", "AUX"):
                     agreements[anchor.head.head.i] = table.last_agreement
                 continue
-            if generic or len(parties) < need or (len(parties) < 2 and not durations):
+            signed = gov is not None and bool(verb_forms(gov) & _SIGNING) and parties and all(
+                par.type_of(p) in (COUNTRY, ORGANIZATION) for p in parties)
+            if generic or len(parties) < need or (len(parties) < 2 and not durations and not signed):
                 continue
             label = _label(anchor)
             pid = table.new(type_, label, (ev.start, ev.end))
@@ -250,19 +347,23 @@ def find_policies(par: Paragraph) -> None:
             table.last_agreement = pid
             for p in parties:
                 table.fact(pid, "party", p, ev)
+            for g in _open_goods(par, anchor, gov, []):
+                table.fact(pid, "appliesTo", g, ev)      # the goods the agreement covers
         else:
-            host = _agreement_above(anchor, agreements) if type_ == TARIFF else None
+            host = _agreement_above(anchor, agreements) if type_ in _TARIFFS else None
             if host is not None:
                 # Tariffs an agreement cuts are goods the agreement covers, not a tariff of their own.
                 for g in goods:
                     table.fact(host, "appliesTo", g, ev)
                 continue
-            imposer = _imposer(par, anchor, gov)
-            targets = [t for t in targets if t != imposer]
+            imposer = _sanctioned(par, anchor, _imposer(par, anchor, gov), targets)
+            goods = _specific_goods(par, goods + [g for g in _open_goods(par, anchor, gov, targets) if g not in goods])
+            targets = [t for t in targets + _more_targets(par, anchor, gov, scope) if t != imposer]
+            targets = list(dict.fromkeys(targets))
+            default = None if imposer else _default_imposer(par, targets)
             if imposer is None and not goods and not targets:
                 continue
             label = _label(anchor)
-            date = _first_date(par, dates)
             # "Vietnam and South Korea have imposed duties": each imposed its own.
             for who in [imposer, *_co_imposers(par, gov, imposer)]:
                 pid = table.new(type_, label, (ev.start, ev.end))
@@ -270,21 +371,21 @@ def find_policies(par: Paragraph) -> None:
                     table.entities[pid].attrs["verbal"] = "1"
                 if who:
                     table.fact(pid, "imposedBy", who, ev)
+                elif default and (goods or targets) and default not in targets:
+                    table.fact(pid, "imposedBy", default, ev, weak=True)
                 for t in targets:
                     if t != who:
                         table.fact(pid, "targets", t, ev)
                 for g in goods:
                     table.fact(pid, "appliesTo", g, ev)
-                for d in durations[:1]:
-                    table.fact(pid, "duration", d, ev)
-                if date:
-                    table.fact(pid, "date", date, ev)
+                _attributes(par, pid, type_, anchor, gov, scope, dates, durations, ev)
+                sentence_pids.setdefault(anchor.sent.start, []).append(pid)
+            if targets:
+                _state(table)["last_targets"] = targets
             continue
-        for d in durations[:1]:
-            table.fact(pid, "duration", d, ev)
-        date = _first_date(par, dates)
-        if date:
-            table.fact(pid, "date", date, ev)
+        _attributes(par, pid, type_, anchor, gov, scope, dates, durations, ev)
+        sentence_pids.setdefault(anchor.sent.start, []).append(pid)
+    _dates_of_previous(par, sentence_pids)
 
 
 def _co_imposers(par: Paragraph, gov, imposer) -> list[str]:
