@@ -1,7 +1,6 @@
 """The page in a real browser (Debian's Chromium via Playwright), with the network cut off."""
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -130,25 +129,21 @@ def test_search_finds_by_alias_and_filter_hides_a_class(news_page):
 
 
 @pytest.mark.slow
-def test_two_thousand_entities_open_fast_and_stay_responsive(tmp_path):
+def test_two_thousand_entities_open_and_stay_responsive(tmp_path):
     graph = synthetic_graph(2000)
     path, analysis = write_page(tmp_path, graph)
     assert len(analysis.entities) >= 2000
     with open_page(path) as (page, log):
-        started = time.monotonic()
-        wait_ready(page)
-        assert time.monotonic() - started < 10
+        wait_ready(page)            # how fast: bench/bench_page.py measures it; no wall-clock limit here
         assert page.evaluate("kgView.network.body.nodeIndices.length") == len(analysis.entities)
         # the layout was computed in advance: nothing moves after the first drawing
         before = page.evaluate("JSON.stringify(kgView.network.getPositions([0, 1, 2]))")
         page.wait_for_timeout(500)
         assert page.evaluate("JSON.stringify(kgView.network.getPositions([0, 1, 2]))") == before
-        started = time.monotonic()
         page.mouse.move(*node_point(page, 0))
         page.wait_for_selector("div.vis-tooltip", state="visible")
         page.mouse.click(*node_point(page, 0))
         page.wait_for_selector("#kg-details .kg-fact")
-        assert time.monotonic() - started < 5
         assert_clean(log)
 
 

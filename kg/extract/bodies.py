@@ -98,7 +98,7 @@ def organization(par: Paragraph, start: int, end: int, label: str) -> str | None
         if not known:
             return None     # "foot-and-mouth disease (FMD)": the short form of something that is no body
     if start > 0 and end < len(doc) and doc[start - 1].text == "(" and doc[end].text == ")" and len(words) == 1 \
-            and not known and not (start > 1 and par.tok_ent.get(start - 2)):
+            and not known:
         return None         # "(Excerpt)": a bracketed word, no body
     if name in table.acronyms:
         ent = table.entities[table.acronyms[name]]

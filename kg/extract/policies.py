@@ -8,17 +8,23 @@ target, and dates and "90-day" durations are read from the same clause.
 """
 from __future__ import annotations
 
+import re
+
 from kg.extract.context import Paragraph, base, verb_forms
+from kg.extract.measures import crosses_flow
+from kg.extract.triggers import bare_ban
 from kg.extract.triggers import EXPORT_WORDS as _EXPORT_WORDS, policy_class as _trigger_type
 from kg.extract.dates import parse_date, parse_duration
 from kg.extract.policy_facts import (TARIFF_CLASSES as _TARIFFS, attributes as _attributes,
                                      dates_of_previous as _dates_of_previous, more_targets as _more_targets,
                                      open_goods as _open_goods, reference_date as _reference_date, state as _state,
                                      excepted as _excepted, default_imposer as _default_imposer,
-                                     note_subject_country as _note_subject_country)
+                                     note_subject_country as _note_subject_country,
+                                     sanctioned_not_sanctioning as _sanctioned, specific_goods as _specific_goods)
 from kg.lexicon import lexicon
-from kg.model import (COMMODITY, COUNTRY, ORGANIZATION, PERSON, OFFICIAL, TARIFF, TRADE_AGREEMENT)
+from kg.model import (EXPORT_BAN, IMPORT_BAN, COMMODITY, COUNTRY, ORGANIZATION, PERSON, OFFICIAL, TARIFF, TRADE_AGREEMENT)
 
+_GOVT_NAME = re.compile(r"^(?:the\s+)?(?:Ministry|Department|Cabinet|Customs|Council of Ministers|Federal Council)\b", re.I)
 _SIGNING = {"sign", "conclude", "renegotiate", "negotiate", "initiate", "ratify", "reach", "extend", "renew",
             "honor", "honour", "promote", "strike", "seal"}
 _HOME_NOUNS = {"government", "authority", "cabinet", "administration", "ministry", "customs"}
@@ -58,8 +64,13 @@ def _agent_of(par: Paragraph, token, depth: int = 0) -> str | None:
     lid = par.agent_at(token) or par.body_country.get(token.i)
     if lid and par.type_of(lid) == ORGANIZATION and par.table.entities[lid].attrs.get("country"):
         return par.table.entities[lid].attrs["country"]
+    if lid and par.type_of(lid) == ORGANIZATION and _GOVT_NAME.search(par.table.entities[lid].name):
+        # A ministry or cabinet whose country the text does not give: the article's country.
+        return _default_imposer(par) or lid
     if lid and par.type_of(lid) in (COUNTRY, ORGANIZATION, PERSON, OFFICIAL):
         return lid
+    if token.lower_ in ("we", "our") and depth == 0:
+        return _default_imposer(par)     # a government speaking of itself
     if token.lower_ in _GOVT_NOUNS or base(token) in _GOVT_NOUNS:
         for c in token.children:
             # "the sanctions law, enacted by the United States": who enacted it, not whom it names
@@ -97,7 +108,7 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
                     return _agent_of(par, g)
     t = anchor
     # "China's decision to halt exports": climb from the verb to the noun it modifies.
-    for _ in range(3):
+    for _ in range(6):
         if t.dep_ in ("acl", "xcomp", "relcl") and t.head.pos_ in ("NOUN", "PROPN"):
             for c in t.head.children:
                 if c.dep_ in ("poss", "compound", "amod"):
@@ -113,7 +124,7 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
         if t.dep_ == "ROOT":
             break
     if gov is not None and (gov is anchor or verb_forms(gov) & _imposing()):
-        for c in gov.children:
+        for c in sorted(gov.children, key=lambda c: -c.i):     # the subject nearest the verb
             if c.dep_ in ("nsubj",):
                 lid = _agent_of(par, c)
                 if lid:
@@ -170,9 +181,35 @@ def _scope(anchor, gov) -> list:
 
 def _parties(par: Paragraph, anchor, gov) -> list[str]:
     found: list[str] = []
+    agreement_words = set(lexicon().triggers["policy"]["TradeAgreement"]["nouns"])
+
     def add(lid):
-        if lid and par.type_of(lid) in (COUNTRY, ORGANIZATION, PERSON, OFFICIAL) and lid not in found:
-            found.append(lid)
+        if lid and par.type_of(lid) in (COUNTRY, ORGANIZATION, PERSON, OFFICIAL) and lid not in found and \
+                not {base(w) for w in par.table.entities[lid].name.lower().split()} & agreement_words:
+            found.append(lid)       # (an "organization" named like the agreement itself is not a party)
+    for c in anchor.children:
+        split = "-" in c.text and any(lexicon().country_of(x) for x in c.text.split("-"))
+        if c.dep_ in ("compound", "amod", "nmod") and not split \
+                and par.type_of(par.agent_at(c)) in (COUNTRY, ORGANIZATION):
+            add(par.agent_at(c))        # "a U.S.-Soviet grain agreement", "the EU-Japan deal"
+            for x in c.children:
+                if x.dep_ in ("compound", "amod", "nmod", "conj") and par.type_of(par.agent_at(x)) == COUNTRY:
+                    add(par.agent_at(x))
+        if c.dep_ in ("compound", "amod", "nmod") and "-" in c.text:
+            # "a U.S.-Soviet grain agreement": each side of the hyphen
+            for part in c.text.split("-"):
+                code = lexicon().country_of(part)
+                if code:
+                    start = par.offset + c.idx
+                    add(par.table.add(COUNTRY, lexicon().countries[code].name, part, (start, start + len(c.text)),
+                                      key=code))
+        if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB":
+            # "a trade protocol to buy asbestos from Zimbabwe"
+            for p in c.children:
+                if p.dep_ == "prep" and p.lower_ in ("from", "to", "with"):
+                    for g in p.children:
+                        if g.dep_ == "pobj" and par.type_of(par.agent_at(g)) == COUNTRY:
+                            add(par.agent_at(g))
     for c in anchor.children:
         if c.dep_ == "prep" and c.lower_ in ("between", "with"):
             for t in c.subtree:
@@ -196,7 +233,8 @@ def _parties(par: Paragraph, anchor, gov) -> list[str]:
             if c.dep_ == "prep" and c.lower_ == "with":
                 for t in c.subtree:
                     add(par.agent_at(t))
-        if found or verb.dep_ not in ("xcomp", "conj"):
+        purpose = verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        if found or (verb.dep_ not in ("xcomp", "conj") and not purpose):
             break
         verb = verb.head
     return found
@@ -252,6 +290,11 @@ def find_policies(par: Paragraph) -> None:
     sentence_pids: dict[int, list[str]] = {}
     _reference_date(par)
     for anchor, type_ in ordered:
+        if type_ in (IMPORT_BAN, EXPORT_BAN):
+            if bare_ban(anchor) and _state(table).get("ban_class"):
+                type_ = _state(table)["ban_class"]     # "the ban on lithium concentrates" in a story of export bans
+            elif not bare_ban(anchor):
+                _state(table)["ban_class"] = type_
         gov = _governor(anchor) if anchor.pos_ != "VERB" else anchor
         scope = [t for t in _scope(anchor, gov) if _reachable(t, anchor, gov)]
         scope_ids = {t.i for t in scope}
@@ -259,9 +302,12 @@ def find_policies(par: Paragraph) -> None:
         for t in sorted(scope, key=lambda x: x.i):
             lid = par.entity_at(t)
             kind = par.type_of(lid)
-            if kind == COMMODITY and lid not in goods:
+            if kind == COMMODITY and lid not in goods and not crosses_flow(t, anchor):
                 goods.append(lid)
             elif kind == COUNTRY and lid not in targets and not _excepted(t):
+                while t.head.i == t.i + 1 and t.dep_ == "compound" and t.ent_type_ and t.head.ent_type_ == t.ent_type_ \
+                        and par.entity_at(t.head) in (None, lid):
+                    t = t.head      # "from the Russian Federation": the name's head word
                 p = t.head
                 if (t.head.dep_ == "prep" or t.dep_ == "pobj") and t.head.lower_ in ("to", "against", "at", "from", "on"):
                     targets.append(lid)
@@ -270,6 +316,9 @@ def find_policies(par: Paragraph) -> None:
                 elif t.dep_ in ("amod", "compound", "poss") and p.i in scope_ids and p.i != anchor.i \
                         and (par.type_of(par.entity_at(p)) == COMMODITY or base(p) in _TARGET_NOUNS):
                     targets.append(lid)
+            elif kind == ORGANIZATION and lid not in targets and t.dep_ == "pobj" \
+                    and t.head.lower_ in ("against", "from") and not _excepted(t):
+                targets.append(lid)     # a bloc or body: "duties on goods from the EU"
             if t.ent_type_ == "DATE":
                 dates.append(t)
         for t in scope:
@@ -298,6 +347,8 @@ def find_policies(par: Paragraph) -> None:
             table.last_agreement = pid
             for p in parties:
                 table.fact(pid, "party", p, ev)
+            for g in _open_goods(par, anchor, gov, []):
+                table.fact(pid, "appliesTo", g, ev)      # the goods the agreement covers
         else:
             host = _agreement_above(anchor, agreements) if type_ in _TARIFFS else None
             if host is not None:
@@ -305,11 +356,11 @@ def find_policies(par: Paragraph) -> None:
                 for g in goods:
                     table.fact(host, "appliesTo", g, ev)
                 continue
-            imposer = _imposer(par, anchor, gov)
-            default = None if imposer else _default_imposer(par)
-            goods = goods + [g for g in _open_goods(par, anchor, gov, targets) if g not in goods]
+            imposer = _sanctioned(par, anchor, _imposer(par, anchor, gov), targets)
+            goods = _specific_goods(par, goods + [g for g in _open_goods(par, anchor, gov, targets) if g not in goods])
             targets = [t for t in targets + _more_targets(par, anchor, gov, scope) if t != imposer]
             targets = list(dict.fromkeys(targets))
+            default = None if imposer else _default_imposer(par, targets)
             if imposer is None and not goods and not targets:
                 continue
             label = _label(anchor)
