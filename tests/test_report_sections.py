@@ -284,3 +284,16 @@ def test_offices_spelled_in_two_cases_show_once_and_cells_split_on_semicolons():
     assert rows(s)[1] == ["Sera Tui", "Finance Minister", "Fiji", "1"]
     assert counted(["quota on sugar, rice", "ban on pork"], 1) == "2: quota on sugar, rice and 1 more"
     assert counted(["quota on sugar, rice", "ban on pork"]) == "2: quota on sugar, rice; ban on pork"
+
+
+def test_figures_are_the_same_bytes_in_another_process():
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys; from kg import figures; "
+            "sys.stdout.write(figures.measures_per_month({'Chile': {'2025-01': 2}, 'Peru': {'2025-03': 1}}) + "
+            "figures.largest_communities([('1: around Chile', {'countries': 2, 'officials': 3})]))")
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
+    assert len(outs) == 1 and "</svg>" in outs.pop()
