@@ -166,6 +166,8 @@ def _list_items(root) -> list:
             continue
         if t.pos_ in ("VERB", "AUX") and t.tag_ not in ("VBN", "VBG") or t.lower_ in ("which", "that", "who", ";"):
             break
+        if depth == 0 and (t.text in ("—", "–", "--", ":") or t.lower_ in ("from", "to", "for", "with", "in")):
+            break       # "magnets—materials essential to industries ...": the list is over
         if skip or depth and t.lower_ == "except":
             continue
         if base(t) in _TRADE_WORDS:
