@@ -74,6 +74,8 @@ def _agent_of(par: Paragraph, token, depth: int = 0) -> str | None:
         return lid
     if token.lower_ in ("we", "our") and depth == 0:
         return _default_imposer(par)     # a government speaking of itself
+    if token.lower_ in ("country", "nation") and any(c.lower_ in ("the", "this") for c in token.children):
+        return _default_imposer(par)     # "the country's quota": the article's country
     if token.lower_ in _GOVT_NOUNS or base(token) in _GOVT_NOUNS:
         for c in token.children:
             # "the sanctions law, enacted by the United States": who enacted it, not whom it names
@@ -136,6 +138,12 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
                 for g in c.children:
                     if g.dep_ == "pobj" and _agent_of(par, g):
                         return _agent_of(par, g)
+        if any(c.dep_ == "auxpass" for c in gov.children):
+            for c in gov.children:      # "quotas are being reestablished in Brazil"
+                if c.dep_ == "prep" and c.lower_ == "in":
+                    for g in c.children:
+                        if g.dep_ == "pobj" and par.type_of(par.agent_at(g)) == COUNTRY:
+                            return par.agent_at(g)
         if gov.dep_ == "xcomp" and gov.head.pos_ == "VERB":
             for c in gov.head.children:     # "press Japan to eliminate quotas": the object acts
                 objs = [c] if c.dep_ == "dobj" else [g for g in c.children if g.dep_ == "pobj"] \
@@ -317,7 +325,12 @@ def find_policies(par: Paragraph) -> None:
                     table.entities[pid].attrs["verbal"] = "1"
                 if who:
                     table.fact(pid, "imposedBy", who, ev)
-                elif default and (goods or targets) and default not in targets:
+                if who and par.type_of(who) in (PERSON, OFFICIAL):
+                    # A person stands for the country they serve; if the texts never say which, the
+                    # article's country (overruled by any country the person turns out to serve).
+                    default = _default_imposer(par, targets)
+                if (not who or par.type_of(who) in (PERSON, OFFICIAL)) and default and (goods or targets) \
+                        and default not in targets:
                     table.fact(pid, "imposedBy", default, ev, weak=True)
                 for t in targets:
                     if t != who:

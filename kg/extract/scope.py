@@ -5,7 +5,8 @@ from __future__ import annotations
 from kg.extract.context import base, verb_forms
 from kg.extract.triggers import EXPORT_WORDS as _EXPORT_WORDS
 
-EXTENDERS = {"cover", "include", "extend", "add", "apply", "affect", "hit", "target", "place", "put", "subject"}
+EXTENDERS = {"cover", "include", "extend", "add", "apply", "affect", "hit", "target", "place", "put", "subject",
+             "allow", "permit", "free", "liberalise", "liberalize"}
 
 
 def scope(anchor, gov) -> list:
