@@ -382,3 +382,16 @@ def test_cycles_in_a_built_graph_object_do_not_recurse():
     g = Graph().parse(data=CYCLES, format="turtle")
     conforms, messages = validate_graph(g)
     assert not conforms and messages == sorted(set(messages))
+
+
+def test_the_build_graph_is_validated_in_place_with_the_same_answers():
+    from kg.triples import TripleGraph
+
+    g = make_graph()
+    g.remove((BESSENT, KG.officialOf, US))
+    g.add((BESSENT, KG.officialOf, Literal("United States")))
+    statement(g, CHINA, KG.title, Literal("Minister"), sentence=None)
+    in_place = TripleGraph.from_rdflib(g)
+    before = set(in_place)
+    assert validate_graph(in_place) == validate_graph(g)
+    assert not validate_graph(in_place)[0] and set(in_place) == before
