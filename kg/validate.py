@@ -77,6 +77,39 @@ def validate_graph(graph, shapes: Graph | None = None, focus: Iterable | None = 
     return conforms, describe_records(records, graph)
 
 
+def validate_unless_known(graph, text: str, memo: Path | None) -> tuple[bool, list[str]]:
+    """:func:`validate_graph`, unless ``memo`` (a JSON file) holds the answer for these exact triples.
+
+    ``text`` is the graph's deterministic serialization (its N-Triples): the answer is a
+    function of it, the shapes and this module, so a rebuild whose graph did not change
+    (every article cached) reuses it; any change, anywhere, validates the whole graph.
+    """
+    import hashlib
+    import json
+
+    from kg.io import write_atomic
+
+    h = hashlib.sha256(text.encode("utf-8", "surrogatepass"))
+    for part in (Path(SHAPES_FILE).read_bytes(), Path(__file__).read_bytes()):
+        h.update(b"\0" + part)
+    key = h.hexdigest()
+    if memo is not None:
+        try:
+            known = json.loads(memo.read_text(encoding="utf-8"))
+            if known.get("key") == key:
+                return bool(known["conforms"]), [str(m) for m in known["messages"]]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass                                    # missing or damaged: validate
+    conforms, messages = validate_graph(graph)
+    if memo is not None:
+        try:
+            memo.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(memo, json.dumps({"key": key, "conforms": conforms, "messages": messages}), sync=False)
+        except OSError as exc:
+            log.info("cannot keep the validation result in %s (%s)", memo, exc)
+    return conforms, messages
+
+
 def _has_ontology(graph, ontology: Graph) -> bool:
     return all(t in graph for t in ontology.triples((None, RDFS.subClassOf, None)))
 
