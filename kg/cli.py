@@ -43,7 +43,7 @@ def _catch_termination() -> dict:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from kg import build_cmd, query, validate
+    from kg import build_cmd, query, serve, validate
 
     parser = argparse.ArgumentParser(
         prog="kg",
@@ -56,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     build_cmd.add_parser(sub)
     query.add_parser(sub)
     validate.add_parser(sub)
+    serve.add_parser(sub)
     return parser
 
 

@@ -56,7 +56,10 @@ def entity_iri(uid: str) -> URIRef:
     return ID[f"{path}/{slugify(slug)}"]
 
 
-def literal(obj: Literal) -> RDFLiteral:
+def literal(obj: Literal):
+    """The RDF term of a literal object; a kg:status value names a PolicyStatus individual (kg:InForce)."""
+    if obj.datatype == "PolicyStatus":
+        return KG[obj.value]
     if obj.datatype:
         return RDFLiteral(obj.value, datatype=XSD[obj.datatype])
     return RDFLiteral(obj.value)
@@ -107,7 +110,7 @@ def build_graph(corpus: Corpus, with_ontology: bool = True) -> TripleGraph:
             p = predicates[f.predicate] = KG[f.predicate]
         if isinstance(f.obj, Literal):
             o = literal(f.obj)
-            o_text = o.n3()
+            o_text = o.n3() if isinstance(o, RDFLiteral) else f"<{o}>"
         else:
             o = iris.get(f.obj) or entity_iri(f.obj)
             o_text = f"<{o}>"

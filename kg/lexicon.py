@@ -61,6 +61,7 @@ class Lexicon:
     capitals: dict[str, str] = field(default_factory=dict)              # surface -> code
     ambiguous: set[str] = field(default_factory=set)
     offices: dict[str, Office] = field(default_factory=dict)            # norm title -> Office
+    office_heads: dict[str, Office] = field(default_factory=dict)       # head noun ("minister") -> Office
     office_max_words: int = 1
     title_modifiers: set[str] = field(default_factory=set)
     org_heads: set[str] = field(default_factory=set)
@@ -69,6 +70,11 @@ class Lexicon:
     commodity_max_words: int = 1
     triggers: dict = field(default_factory=dict)
     org_forms: dict[str, str] = field(default_factory=dict)             # surface -> canonical body name
+    blocs: set[str] = field(default_factory=set)                        # canonical names of blocs (EU, OPEC)
+    instrument_heads: set[str] = field(default_factory=set)             # "Agreement", "Act": not bodies
+    company_nouns: set[str] = field(default_factory=set)                # "firm", "agency": "the firm Acme"
+    name_particles: set[str] = field(default_factory=set)               # "de", "van", "al": inside names
+    speech_verbs: set[str] = field(default_factory=set)                 # "said", "told": a person speaks
 
     def country_of(self, surface: str, allow_ambiguous: bool = True) -> str | None:
         """The country code a surface form stands for (name, alias, demonym, capital), or None."""
@@ -116,6 +122,9 @@ def lexicon() -> Lexicon:
             key = norm_title(form)
             lex.offices.setdefault(key, entry)
             lex.office_max_words = max(lex.office_max_words, len(key.split()))
+    for h in offices.get("heads", []):
+        lex.office_heads[norm_title(h["head"])] = Office(h["head"], bool(h.get("leader")), None,
+                                                         bool(h.get("public", True)))
     lex.title_modifiers = {m.lower() for m in offices.get("modifiers", [])}
     lex.org_heads = {h.lower() for h in offices.get("organization_heads", [])}
     lex.government_heads = {h.lower() for h in offices.get("government_heads", [])}
@@ -125,7 +134,15 @@ def lexicon() -> Lexicon:
                 lex.commodities.setdefault(variant.lower(), term["name"])
                 lex.commodity_max_words = max(lex.commodity_max_words, len(variant.split()))
     lex.triggers = _load("triggers.json")
-    for org in _load("organizations.json")["organizations"]:
+    orgs = _load("organizations.json")
+    for org in orgs["organizations"]:
         for form in [org["name"], *org.get("aliases", [])]:
             lex.org_forms.setdefault(form, org["name"])
+        if org.get("bloc"):
+            lex.blocs.add(org["name"])
+    lex.instrument_heads = {w.lower() for w in orgs.get("instrument_heads", [])}
+    lex.company_nouns = set(orgs.get("company_nouns", []))
+    names = _load("names.json")
+    lex.name_particles = set(names["particles"])
+    lex.speech_verbs = set(names["speech_verbs"])
     return lex

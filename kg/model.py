@@ -20,8 +20,16 @@ EXPORT_CONTROL = "ExportControl"
 TARIFF = "Tariff"
 TRADE_AGREEMENT = "TradeAgreement"
 SANCTION = "Sanction"
+QUOTA = "Quota"
+IMPORT_BAN = "ImportBan"
+EXPORT_BAN = "ExportBan"
+ANTI_DUMPING_DUTY = "AntiDumpingDuty"
+COUNTERVAILING_DUTY = "CountervailingDuty"
 
-POLICY_TYPES = (POLICY, EXPORT_CONTROL, TARIFF, TRADE_AGREEMENT, SANCTION)
+POLICY_TYPES = (POLICY, EXPORT_CONTROL, TARIFF, TRADE_AGREEMENT, SANCTION, QUOTA, IMPORT_BAN, EXPORT_BAN,
+                ANTI_DUMPING_DUTY, COUNTERVAILING_DUTY)
+# The five states of a policy (kg:PolicyStatus individuals), in no particular order.
+POLICY_STATUSES = ("Threatened", "Proposed", "InForce", "Suspended", "Lifted")
 AGENT_TYPES = (PERSON, OFFICIAL, COUNTRY, ORGANIZATION)
 ENTITY_TYPES = AGENT_TYPES + (COMMODITY, EVENT) + POLICY_TYPES
 
@@ -55,7 +63,11 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Literal:
-    """A typed literal object of a fact (kg:title, kg:date, kg:duration)."""
+    """A typed literal object of a fact (kg:title, kg:date, kg:duration, kg:rate).
+
+    A kg:status fact's object is a Literal whose value names a PolicyStatus individual
+    ("InForce") and whose datatype is "PolicyStatus": the graph writes it as that IRI.
+    """
 
     value: str
     datatype: str | None = None    # xsd local name ("date", "gMonthDay", "duration"...) or None

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 __all__ = ["BuildOptions", "build", "extract_corpus", "parse_documents", "OUTPUT_FILES"]
 
 OUTPUT_FILES = ("graph.ttl", "graph.html", "report.md", "analysis.json", "graph.graphml",
-                "graph.jsonld", "graph.nt")
+                "graph.jsonld", "graph.nt", "report-measures.svg", "report-communities.svg")
 
 
 @dataclass
@@ -73,7 +73,7 @@ def build(options: BuildOptions) -> BuildStats:
     outputs = {"graph.html": render.render_html(graph, analysis)}
     clock.lap("page")
     outputs.update(export.serializations(graph, turtle=True))
-    outputs["report.md"] = report.render_report(graph, analysis, stats)
+    outputs.update(report.report_files(graph, analysis, stats))     # report.md and its figures
     outputs["analysis.json"] = analyze.to_json(analysis)
     outputs["graph.graphml"] = analyze.to_graphml(graph, analysis)
     clock.lap("Turtle, N-Triples, JSON-LD, report, analysis.json, GraphML")
@@ -83,7 +83,7 @@ def build(options: BuildOptions) -> BuildStats:
     out = Path(options.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     # All or nothing: an interrupted build never leaves a new page beside an old graph.
-    write_outputs({out / name: outputs[name] for name in OUTPUT_FILES})
+    write_outputs({out / name: outputs[name] for name in OUTPUT_FILES if name in outputs})
     clock.lap("write")
     stats.seconds = time.monotonic() - started
     return stats

@@ -20,8 +20,10 @@ from dataclasses import replace
 from typing import Iterable
 
 from kg.lexicon import lexicon
+from kg.resolve_names import drop_stray_names, join_organizations, join_people
 from kg.model import (COMMODITY, COUNTRY, EVENT, OFFICIAL, ORGANIZATION, PERSON,
                       POLICY_TYPES, ArticleResult, Corpus, Literal, ResolvedEntity, ResolvedFact)
+from kg.policy_identity import group_policies, latest_state, unique_labels
 from kg.textutil import slugify
 from kg.vocab import TYPE_PATHS
 
@@ -64,8 +66,8 @@ def resolve(results: Iterable[ArticleResult]) -> Corpus:
     for gid in ents:
         uf.find(gid)
     _join_by_key(ents, uf)
-    _join_people(ents, uf)
-    _join_organizations(ents, uf)
+    join_people(ents, uf)
+    join_organizations(ents, uf)
     groups: dict = defaultdict(list)
     for gid in sorted(ents):
         groups[uf.find(gid)].append(gid)
@@ -82,6 +84,7 @@ def resolve(results: Iterable[ArticleResult]) -> Corpus:
         if ent is not entities[ent.uid]:
             _absorb(entities[ent.uid], ent)
     facts = _drop_overruled(_map_facts(results, agent_uid))
+    drop_stray_names(entities, groups, ents, agent_uid, facts)
     facts = _to_countries(facts, entities)
     facts, events = _resolve_occurrences(results, ents, facts, entities)
     entities.update(events)
@@ -109,86 +112,6 @@ def _join_by_key(ents, uf) -> None:
                 uf.union(by_key[k], gid)
             else:
                 by_key[k] = gid
-
-
-def _join_people(ents, uf) -> None:
-    """People by name, with indexes keyed by name: linear in the number of mentions."""
-    lex = lexicon()
-    names = {gid: _norm(e.name) for gid, e in ents.items()}
-    ordered = sorted(ents)
-    full: dict[str, list] = defaultdict(list)        # full name -> gids
-    full_docs: dict[str, set] = defaultdict(set)     # full name -> articles it appears in
-    single: dict[str, str] = {}                      # one-word person name -> its first gid
-    for gid in ordered:
-        e, name = ents[gid], names[gid]
-        if e.type in _PERSONS:
-            if len(name.split()) >= 2:
-                full[name].append(gid)
-                full_docs[name].add(gid[0])
-            else:
-                single.setdefault(name, gid)
-    for members in full.values():
-        for m in members[1:]:
-            uf.union(members[0], m)
-    last: dict[str, set] = defaultdict(set)
-    first: dict[str, set] = defaultdict(set)
-    for name in full:
-        words = name.split()
-        last[words[-1]].add(name)
-        first[words[0]].add(name)
-    for gid in ordered:
-        e, name = ents[gid], names[gid]
-        if e.type == ORGANIZATION:
-            if set(name.lower().split()) & lex.org_heads or len(name.split()) > 3 or name.isupper():
-                continue
-        elif e.type not in _PERSONS:
-            continue
-        if name in full:
-            if e.type == ORGANIZATION:
-                uf.union(full[name][0], gid)
-            continue
-        if len(name.split()) != 1:
-            continue
-        for pool in (last.get(name, set()), first.get(name, set())):
-            choice = {n for n in pool if gid[0] in full_docs[n]} or pool
-            if len(choice) == 1:
-                uf.union(full[next(iter(choice))][0], gid)
-                break
-        else:
-            # A one-word name seen elsewhere as a person (an "organization" the NER got wrong
-            # included) joins that person.
-            other = single.get(name)
-            if other is not None and other != gid:
-                uf.union(other, gid)
-
-
-def _join_organizations(ents, uf) -> None:
-    lex = lexicon()
-    orgs: dict[str, str] = {}
-    for gid, e in sorted(ents.items()):
-        if e.type != ORGANIZATION:
-            continue
-        key = _norm(e.name).lower()
-        if e.attrs.get("country_code"):
-            key += "|" + e.attrs["country_code"]     # China's and India's "Ministry of Commerce" differ
-        if key in orgs:
-            uf.union(orgs[key], gid)
-        else:
-            orgs[key] = gid
-    initials: dict[str, list[str]] = defaultdict(list)
-    for key, gid in sorted(orgs.items()):
-        words = key.split()
-        for k in range(1, len(words)):
-            prefix = " ".join(words[:k])
-            if prefix in orgs and all(w in lex.org_heads for w in words[k:]):
-                uf.union(orgs[prefix], gid)
-        caps = "".join(w[0] for w in _norm(ents[gid].name).split() if w[:1].isupper())
-        if len(caps) >= 2 and len(words) >= 2:
-            initials[caps.lower()].append(gid)
-    # "EU" is "European Union" when the corpus spells out exactly one such name.
-    for key, gid in sorted(orgs.items()):
-        if ents[gid].name.isupper() and 2 <= len(key) <= 6 and len({uf.find(g) for g in initials.get(key, [])}) == 1:
-            uf.union(initials[key][0], gid)
 
 
 def _make_entity(members, docs) -> ResolvedEntity:
@@ -262,9 +185,8 @@ def _to_countries(facts, entities) -> list[ResolvedFact]:
                 if f.obj not in serves:
                     continue
                 f = ResolvedFact(f.subject, f.predicate, serves[f.obj], f.evidence)
-            if f.predicate in ("targets", "party") and entities[f.obj].type != COUNTRY:
-                if not (f.predicate == "party" and entities[f.obj].type == ORGANIZATION):
-                    continue
+            if f.predicate in ("targets", "party") and entities[f.obj].type not in (COUNTRY, ORGANIZATION):
+                continue
         out.append(f)
     return out
 
@@ -276,6 +198,8 @@ def _resolve_occurrences(results, ents, facts, entities):
         if "#" in f.subject:
             local[f.subject].append(f)
     key_of = {}
+    policies: dict[str, tuple] = {}
+    fallback: dict[str, tuple] = {}     # policies whose imposer is only a default (the article's country)
     for sid, fs in local.items():
         doc_id, lid = sid.rsplit("#", 1)
         e = ents[(doc_id, lid)]
@@ -291,9 +215,13 @@ def _resolve_occurrences(results, ents, facts, entities):
             key = (e.type, parties, tuple(sorted({f.obj.value for f in fs if f.predicate == "duration"}))) \
                 if parties else (e.type, sid)
         else:
-            imposer = by("imposedBy")
-            key = (e.type, imposer, dates) if imposer else (e.type, sid)
+            strong = tuple(sorted({f.obj for f in fs if f.predicate == "imposedBy" and not f.weak}))
+            (policies if strong else fallback)[sid] = (e.type, strong or by("imposedBy"), by("appliesTo"), by("targets"))
+            key = (e.type, sid)
         key_of[sid] = key
+    fallback = {sid: m for sid, m in fallback.items() if m[1]}
+    policy_keys = group_policies({**policies, **fallback})
+    key_of.update({sid: policy_keys[sid] for sid in policies})
     # A policy named without its author ("the tariffs") is the one of its class that the
     # same article attributes, when there is exactly one.
     attributed = defaultdict(set)
@@ -306,6 +234,9 @@ def _resolve_occurrences(results, ents, facts, entities):
             options = attributed.get((sid.rsplit("#", 1)[0], key[0]), set())
             if len(options) == 1:
                 key_of[sid] = next(iter(options))
+            elif sid in fallback:
+                key_of[sid] = policy_keys[sid]
+                continue
             else:
                 # Nobody is said to impose it: too little to be a fact about a policy.
                 key_of[sid] = None
@@ -315,7 +246,8 @@ def _resolve_occurrences(results, ents, facts, entities):
     dropped = {sid for sid, key in key_of.items() if key is None}
     key_of = {sid: key for sid, key in key_of.items() if key is not None}
     facts = [f for f in facts if f.subject not in dropped
-             and not (f.subject in orphan_dates and f.predicate in ("date", "duration"))]
+             and not (f.subject in orphan_dates and f.predicate in ("date", "duration"))
+             and not (f.subject in orphan_dates and f.weak and f.predicate == "imposedBy")]
     groups = defaultdict(list)
     for sid, key in key_of.items():
         groups[key].append(sid)
@@ -349,5 +281,6 @@ def _resolve_occurrences(results, ents, facts, entities):
         out.append(ResolvedFact(s, f.predicate, o, f.evidence))
     # Facts whose subject is a person but whose object is unresolved, or leftovers, are dropped.
     out = [f for f in out if "#" not in f.subject and not (isinstance(f.obj, str) and "#" in f.obj)]
-    # One date per policy or event: the most precise, earliest.
+    out = latest_state(out, {r.document.doc_id: r.document.date for r in results})
+    unique_labels(new_entities, out, entities)
     return out, new_entities

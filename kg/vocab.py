@@ -46,6 +46,18 @@ class KG(DefinedNamespace):
     Tariff: object
     TradeAgreement: object
     Sanction: object
+    Quota: object
+    ImportBan: object
+    ExportBan: object
+    AntiDumpingDuty: object
+    CountervailingDuty: object
+    PolicyStatus: object
+    # PolicyStatus individuals
+    Threatened: object
+    Proposed: object
+    InForce: object
+    Suspended: object
+    Lifted: object
     Commodity: object
     Event: object
     Document: object
@@ -64,6 +76,10 @@ class KG(DefinedNamespace):
     title: object
     date: object
     duration: object
+    rate: object
+    status: object
+    effectiveDate: object
+    endDate: object
     sentence: object
     startOffset: object
     endOffset: object
@@ -80,6 +96,7 @@ ID = Namespace(INSTANCE_NS)
 FACT_PREDICATES = (
     "officialOf", "leaderOf", "participant", "initiatedBy", "imposedBy",
     "targets", "appliesTo", "party", "title", "date", "duration",
+    "rate", "status", "effectiveDate", "endDate",
 )
 
 # Path segment of instance IRIs per entity type.
@@ -95,5 +112,10 @@ TYPE_PATHS = {
     "Tariff": "policy",
     "TradeAgreement": "policy",
     "Sanction": "policy",
+    "Quota": "policy",
+    "ImportBan": "policy",
+    "ExportBan": "policy",
+    "AntiDumpingDuty": "policy",
+    "CountervailingDuty": "policy",
     "Document": "document",
 }

@@ -13,8 +13,9 @@ ARTICLES = ROOT / "data" / "articles"
 CORPUS = ROOT / "tests" / "corpus"
 
 # Policy trigger classes: the four subclasses plus plain "Policy" (import quotas, import bans...).
-POLICY_CLASSES = {"ExportControl", "Tariff", "TradeAgreement", "Sanction", "Policy"}
-TRIGGER_KEYS = {"nouns", "verbs", "verb_objects", "head_nouns", "bare_verbs"}
+POLICY_CLASSES = {"ExportControl", "Tariff", "TradeAgreement", "Sanction", "Policy", "Quota", "ImportBan",
+                  "ExportBan", "AntiDumpingDuty", "CountervailingDuty"}
+TRIGGER_KEYS = {"nouns", "verbs", "verb_objects", "head_nouns", "bare_verbs", "goods_heads"}
 CATEGORIES = {"minerals", "metals", "energy", "agriculture", "food", "technology",
               "software", "chemicals", "manufactured", "drugs"}
 GENERIC_WORDS = {"goods", "products", "materials", "components", "items", "exports", "imports",
@@ -103,7 +104,7 @@ def offices():
 
 
 def test_offices_structure(offices, countries):
-    assert list(offices) == ["titles", "modifiers", "organization_heads", "government_heads"]
+    assert list(offices) == ["titles", "modifiers", "organization_heads", "government_heads", "heads"]
     titles = offices["titles"]
     assert len(titles) >= 150
     codes = {c["code"] for c in countries}
@@ -186,7 +187,10 @@ def test_triggers_structure():
     assert set(trig["policy"]) == POLICY_CLASSES
     lists = [(f"event.{k}", v) for k, v in trig["event"].items()]
     # further top-level lists (e.g. "imposing_verbs") are plain lower-case word lists
-    lists += [(k, v) for k, v in trig.items() if k not in ("policy", "event")]
+    lists += [(k, v) for k, v in trig.items() if k not in ("policy", "event", "status")]
+    # "status": the words that give each PolicyStatus individual
+    assert set(trig["status"]) == {"Threatened", "Proposed", "InForce", "Suspended", "Lifted"}
+    lists += [(f"status.{k}", v) for k, v in trig["status"].items()]
     assert {"nouns", "verbs"} <= set(trig["event"])
     for cls, spec in trig["policy"].items():
         assert "nouns" in spec and set(spec) <= TRIGGER_KEYS, cls

@@ -38,12 +38,35 @@ def test_family_name_first_joins_on_the_first_word():
 
 
 def test_ambiguous_surname_stays_apart():
+    silva = ent("e0", "Person", "Silva")
+    silva.attrs["speaker"] = "1"            # "Silva said ..."
     corpus = resolve([
         article("a", [ent("e0", "Person", "Maria Silva")]),
         article("b", [ent("e0", "Person", "Joao Silva")]),
-        article("c", [ent("e0", "Person", "Silva")]),
+        article("c", [silva]),
     ])
     assert labels(corpus) == ["Joao Silva", "Maria Silva", "Silva"]
+
+
+def test_one_word_name_with_nothing_behind_it_is_dropped():
+    spoken = ent("e1", "Person", "Okafor")
+    spoken.attrs["speaker"] = "1"
+    corpus = resolve([article("a", [ent("e0", "Person", "Foodstuffs"), spoken])])
+    assert labels(corpus) == ["Okafor"]
+
+
+def test_particle_surname_joins_its_full_name():
+    corpus = resolve([article("a", [ent("e0", "Person", "Pieter van Dijk"), ent("e1", "Person", "van Dijk"),
+                                    ent("e2", "Person", "Anna de Vries"), ent("e3", "Person", "De Vries")])])
+    assert labels(corpus) == ["Anna de Vries", "Pieter van Dijk"]
+
+
+def test_bare_head_and_initials_join_the_body_named_in_full():
+    corpus = resolve([article("a", [ent("e0", "Organization", "Andean Tin Commission"),
+                                    ent("e1", "Organization", "Commission"),
+                                    ent("e2", "Organization", "Nordic Paper Holdings"),
+                                    ent("e3", "Person", "Nph")])])
+    assert labels(corpus) == ["Andean Tin Commission", "Nordic Paper Holdings"]
 
 
 def test_wrong_ner_label_is_overruled_by_the_corpus():

@@ -191,14 +191,35 @@ def test_duration_must_be_an_xsd_duration():
     assert violations(g) == ['90-day deal: kg:duration must be an xsd:duration such as "P90D", found the string "90 days"']
 
 
-def test_targets_and_party_must_be_countries():
+def test_targets_and_party_must_be_countries_or_bodies():
     g = make_graph()
-    g.add((CONTROLS, KG.targets, TREASURY))
+    g.add((CONTROLS, KG.targets, TREASURY))     # a body (a bloc such as the EU) may be targeted
+    g.add((TRUCE, KG.party, TREASURY))
+    assert violations(g) == []
+    g.add((CONTROLS, KG.targets, MAGNETS))
     g.add((TRUCE, KG.party, Literal("China")))
     assert violations(g) == [
-        '90-day deal: kg:party must point to a Country, found the string "China"',
-        f"export controls: kg:targets must point to a Country, found Treasury (<{TREASURY}>), an Organization",
+        '90-day deal: kg:party must point to a Country or an Organization (a bloc), found the string "China"',
+        f"export controls: kg:targets must point to a Country or an Organization, found magnets (<{MAGNETS}>), a Commodity",
     ]
+
+
+def test_rate_status_and_dates_of_a_policy():
+    g = make_graph()
+    g.add((CONTROLS, KG.rate, Literal("25", datatype=XSD.decimal)))
+    g.add((CONTROLS, KG.status, KG.InForce))
+    g.add((CONTROLS, KG.effectiveDate, Literal("2024-04-17", datatype=XSD.date)))
+    g.add((CONTROLS, KG.endDate, Literal("2026-06-30", datatype=XSD.date)))
+    assert violations(g) == []
+    g.add((CONTROLS, KG.rate, Literal("-5", datatype=XSD.decimal)))
+    g.add((CONTROLS, KG.status, KG.Policy))
+    g.remove((CONTROLS, KG.endDate, None))
+    g.add((CONTROLS, KG.endDate, Literal("2020-01-01", datatype=XSD.date)))
+    found = violations(g)
+    assert any("kg:rate must be a non-negative" in v for v in found), found
+    assert any("kg:status must be one of" in v for v in found), found
+    assert any("kg:effectiveDate must not be after kg:endDate" in v for v in found), found
+    assert len(found) == 3, found
 
 
 def test_participants_must_be_agents():

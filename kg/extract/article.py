@@ -45,7 +45,7 @@ def paragraphs(document: Document) -> Iterator[tuple[int, str]]:
 
 _DATELINE_PREFIX = re.compile(
     r"^\s*[A-Z][A-Z .'\-]{1,40}(?:,\s*[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)*)?,\s+[^\n]{0,60}?\s[-–—]+\s+")
-_DATELINE = re.compile(r"^\s*([A-Z][A-Z .'\-]{1,40}?)(?:,|\s+\(|\s+[-–—])")
+_DATELINE = re.compile(r"^\s*([A-Z][A-Z .'\-]{1,40}?)(?:,|:|\s+\(|\s+[-–—])")
 
 
 def _dateline(par: Paragraph, table: ArticleTable) -> None:

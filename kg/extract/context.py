@@ -57,6 +57,9 @@ class ArticleTable:
         self.country_counts: dict[str, int] = {}
         self.home_country: str | None = None     # local id of the dateline's country, if any
         self.last_agreement: str | None = None   # the latest agreement named with its parties
+        self.generic_bodies: dict[str, str] = {}  # "central bank" -> the country whose it is here
+        self.announced_official: str | None = None  # "A senior Danish official said": that country
+        self.acronyms: dict[str, str] = {}        # "IBC" -> the body's name spelled out in the article
 
     def add(self, type_: str, name: str, surface: str, span: tuple[int, int],
             key: str | None = None, vote: str | None = None) -> str:
@@ -172,3 +175,17 @@ class Paragraph:
             if lid and t.dep_ in ("nsubj", "nsubjpass") and self.type_of(lid) in (COUNTRY, ORGANIZATION):
                 return lid
         return None
+
+
+def span_chars(par: Paragraph, start_tok: int, end_tok: int) -> tuple[int, int]:
+    doc = par.doc
+    return par.offset + doc[start_tok].idx, par.offset + doc[end_tok - 1].idx + len(doc[end_tok - 1].text)
+
+
+def add_mention(par: Paragraph, type_: str, name: str, start: int, end: int,
+         key: str | None = None, vote: str | None = None) -> str:
+    surface = par.doc[start:end].text
+    lid = par.table.add(type_, name, surface, span_chars(par, start, end), key=key, vote=vote)
+    for i in range(start, end):
+        par.tok_ent[i] = lid
+    return lid

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.context import Paragraph
+from kg.extract.bodies import company_names, government_bodies, letterhead, org_phrases, organization, table_row
+from kg.extract.context import Paragraph, add_mention, span_chars
 from kg.lexicon import lexicon, norm_title
-from kg.model import COMMODITY, COUNTRY, ORGANIZATION, PERSON
+from kg.model import COMMODITY, COUNTRY, PERSON
 from kg.textutil import strip_possessive
 
 # Heads that make a compound "X <head>" a use of the good, not a thing of its own
@@ -30,11 +31,6 @@ _NOT_VARIETY = {"imported", "exported", "subsidized", "subsidised", "dumped", "s
                 "included", "controlled", "licensed", "required", "approved", "cleared", "halted", "stopped"}
 _POSSESSIVE = ("'s", "’s", "'", "’")
 _ORG_REJECT = re.compile(r"^(?:[a-z\W\d]+|\W.*)$")
-
-
-def _span_chars(par: Paragraph, start_tok: int, end_tok: int) -> tuple[int, int]:
-    doc = par.doc
-    return par.offset + doc[start_tok].idx, par.offset + doc[end_tok - 1].idx + len(doc[end_tok - 1].text)
 
 
 def _trim(doc, start: int, end: int) -> tuple[int, int]:
@@ -69,15 +65,6 @@ def _country_token_parts(token) -> list[str]:
     return []
 
 
-def add_mention(par: Paragraph, type_: str, name: str, start: int, end: int,
-         key: str | None = None, vote: str | None = None) -> str:
-    surface = par.doc[start:end].text
-    lid = par.table.add(type_, name, surface, _span_chars(par, start, end), key=key, vote=vote)
-    for i in range(start, end):
-        par.tok_ent[i] = lid
-    return lid
-
-
 def find_mentions(par: Paragraph, body_name_tokens: set[str] | None = None) -> None:
     """Fill ``par.tok_ent`` and the article table with the paragraph's mentions.
 
@@ -88,8 +75,8 @@ def find_mentions(par: Paragraph, body_name_tokens: set[str] | None = None) -> N
     lex = lexicon()
     for ent in doc.ents:
         start, end = _trim(doc, ent.start, ent.end)
-        if start >= end:
-            continue
+        if start >= end or any(par.type_of(par.tok_ent.get(k)) == PERSON for k in range(start, end)):
+            continue        # already read as a part of a person's name ("Ana de la | Vega")
         text = doc[start:end].text
         label = ent.label_
         if label in ("GPE", "NORP", "LOC", "FAC", "ORG", "PERSON"):
@@ -100,20 +87,23 @@ def find_mentions(par: Paragraph, body_name_tokens: set[str] | None = None) -> N
         if label == "COMMODITY":
             _commodity(par, start, end)
         elif label == "PERSON" and _dateline_agency(doc, start, end):
-            _organization(par, start, end, "ORG")
+            organization(par, start, end, "ORG")
         elif label == "PERSON":
             _person(par, start, end, body_name_tokens)
         elif label in ("ORG", "FAC"):
-            _organization(par, start, end, label)
-    _org_phrases(par)
-    _government_bodies(par)
+            if organization(par, start, end, label) == PERSON:
+                _person(par, start, end, None)
+    org_phrases(par)
+    company_names(par)
+    letterhead(par)
+    government_bodies(par)
     for token in doc:
         if token.i in par.tok_ent:
             continue
         parts = [p for p in re.split(r"[-–]", token.text) if p]
         for part, code in zip(parts, _country_token_parts(token)):
             lid = par.table.add(COUNTRY, lex.countries[code].name, part,
-                                _span_chars(par, token.i, token.i + 1), key=code)
+                                span_chars(par, token.i, token.i + 1), key=code)
             par.tok_ent.setdefault(token.i, lid)
     par.persons.sort()
 
@@ -182,11 +172,21 @@ def _person(par: Paragraph, start: int, end: int, body_name_tokens: set[str] | N
     doc = par.doc
     start = _strip_title(doc, start, end)
     lex = lexicon()
+    if table_row(doc) or _heading(doc, start, end):
+        return          # a cell of a table, a heading line ("Closing Statement")
     if start >= 2 and doc[start - 1].is_title and doc[start - 1].i != doc[start - 1].sent.start \
             and len(doc[start - 1].text) <= 4 and not doc[start - 1].ent_type_:
         # "Vice-Premier He Lifeng": a short family name the NER left out, right after a title.
         if any(lex.office(doc[k:start - 1].text) for k in range(max(0, start - 1 - lex.office_max_words), start - 1)):
             start -= 1
+    if start >= 1 and doc[start - 1].is_upper and doc[start - 1].is_alpha and 2 <= len(doc[start - 1]) <= 5 \
+            and start - 1 != doc[start - 1].sent.start and not par.tok_ent.get(start - 1) \
+            and not lex.country_of(doc[start - 1].text, allow_ambiguous=False):
+        # "NKT Cables": an acronym and a name are a company's name, not a person's.
+        organization(par, start - 1, end, "ORG")
+        return
+    end = _name_end(doc, end)
+    inner = _bracketed_first_name(doc, start, end)
     if par.is_headline and body_name_tokens is not None:
         while start < end and doc[start].text not in body_name_tokens:
             start += 1
@@ -196,136 +196,56 @@ def _person(par: Paragraph, start: int, end: int, body_name_tokens: set[str] | N
         end = stop
     if start >= end:
         return
-    words = [t for t in doc[start:end]]
-    if len(words) > 5 or not any(t.is_alpha for t in words):
+    words = [t for t in doc[start:end] if t.text not in ("(", ")")]
+    if len(words) > 6 or not any(t.is_alpha for t in words):
         return
-    if any(t.like_num or (t.is_lower and not (t.i > 0 and t.nbor(-1).text == "-")) or "@" in t.text
-           or "/" in t.text for t in words if t.text not in ("-", ".")):
+    if any(t.like_num or (t.is_lower and t.text not in lex.name_particles and not (t.i > 0 and t.nbor(-1).text == "-"))
+           or "@" in t.text or "/" in t.text for t in words if t.text not in ("-", ".")):
         return
-    lex = lexicon()
-    if any(_country_token_parts(t) or lex.country_of(t.text, allow_ambiguous=False) for t in words):
+    if any(_country_token_parts(t) or lex.country_of(t.text, allow_ambiguous=False) for t in words
+           if t.text not in lex.name_particles and not (t.i + 1 < len(doc) and doc[t.i + 1].text == "-")) \
+            and not (len(words) > 2 and words[-2].text in lex.name_particles):
         return
-    name = strip_possessive(doc[start:end].text)
+    name = strip_possessive(" ".join(t.text for t in words) if inner else doc[start:end].text)
+    name = name.replace(" - ", "-")
     if not name or lex.office(name):
         return
     lid = add_mention(par, PERSON, name, start, end, key=name, vote=PERSON)
+    if _speaks(doc, end):
+        par.table.entities[lid].attrs["speaker"] = "1"
     par.persons.append((start, lid))
 
 
-def _after_title(doc, start: int) -> bool:
-    """Whether an office title ends right before ``start`` (optionally with a comma between)."""
+def _name_end(doc, end: int) -> int:
+    """ "Ana de la | Vega": a name that ends in a particle goes on to the next capitalised word;
+    "(Helmut) Rask": a bracketed first name goes on past the bracket."""
     lex = lexicon()
-    stop = start - 1 if start > 0 and doc[start - 1].text == "," else start
-    return any(lex.office(doc[k:stop].text) for k in range(max(0, stop - lex.office_max_words), stop))
+    while end < len(doc) and doc[end - 1].text in lex.name_particles and doc[end].is_title:
+        end += 1
+    if end + 1 < len(doc) and doc[end].text == ")" and doc[end + 1].is_title and doc[end + 1].pos_ in ("PROPN", "") \
+            and not lex.country_of(doc[end + 1].text, allow_ambiguous=False):
+        end += 2
+        while end < len(doc) and doc[end].is_title and doc[end].pos_ in ("PROPN", ""):
+            end += 1
+    return end
 
 
-def _organization(par: Paragraph, start: int, end: int, label: str) -> None:
-    doc = par.doc
-    lex = lexicon()
-    name = strip_possessive(doc[start:end].text)
-    words = doc[start:end]
-    if label == "ORG" and 2 <= len(words) <= 3 and all(t.text[0].isupper() for t in words if t.is_alpha) \
-            and not {t.lower_ for t in words} & lex.org_heads and name not in lex.org_forms and _after_title(doc, start):
-        # "Agriculture Minister Heather MacLeod" tagged as an organization: a person after a title.
-        _person(par, start, end, None)
-        return
-    if not name or _ORG_REJECT.match(name) or len(name) > 120:
-        return
-    if lex.commodities.get(name.lower()) or lex.office(name):
-        return
-    if label == "FAC" and not ({t.lower_ for t in doc[start:end]} & lex.org_heads) and name not in lex.org_forms:
-        return
-    canonical = lex.org_forms.get(name, name)
-    add_mention(par, ORGANIZATION, canonical, start, end, key=canonical, vote=ORGANIZATION)
+def _bracketed_first_name(doc, start: int, end: int) -> bool:
+    return any(t.text == ")" for t in doc[start:end])
 
 
-_ORG_JOINERS = {"of", "for", "&", "the", "in"}
+def _heading(doc, start: int, end: int) -> bool:
+    """The whole paragraph is the name, not in brackets: a heading line, not a person."""
+    words = [t for t in doc if not t.is_space]
+    return bool(words) and words[0].i == start and words[-1].i == end - 1 and len(words) == end - start
 
 
-def _org_phrases(par: Paragraph) -> None:
-    """ "Indonesian Nickel Miners Association", "U.S. Lumber Coalition": capitalized words up to an
-    organization head word, which the ruler's demonym or the NER may have split."""
-    doc = par.doc
-    lex = lexicon()
-    heads = lex.org_heads
-    i = 0
-    n = len(doc)
-    while i < n:
-        t = doc[i]
-        if not (t.is_title or t.is_upper) or t.is_punct or t.i == t.sent.start and t.lower_ in ("the", "a"):
-            i += 1
-            continue
-        j = i
-        last_head = -1
-        while j < n and (doc[j].is_title or doc[j].is_upper or (doc[j].lower_ in _ORG_JOINERS and j > i)) \
-                and not doc[j].is_punct:
-            if doc[j].lower_ in heads and (doc[j].is_title or doc[j].is_upper):
-                last_head = j
-            j += 1
-        if last_head > i and not any(par.type_of(par.tok_ent.get(k)) == PERSON for k in range(i, last_head + 1)):
-            end = last_head + 1
-            # "Chamber of Mining Entrepreneurs", "Council of Canada": the name goes on after "of".
-            if end < j and doc[end].lower_ == "of":
-                stop = j
-                while stop > end and doc[stop - 1].lower_ in _ORG_JOINERS:
-                    stop -= 1
-                if stop > end + 1:
-                    end = stop
-            start = i
-            if doc[start].lower_ in ("the",):
-                start += 1
-            name = doc[start:end].text
-            title_next = end < n and any(lex.office(doc[end:end + w].text) for w in (1, 2, 3))
-            if end - start >= 2 and not title_next and not lex.office(name) and not any(
-                    lex.office(doc[k:end].text) for k in range(start, end)):
-                olds = {}
-                for k in range(start, end):
-                    old = par.tok_ent.pop(k, None)
-                    if old and old not in olds:
-                        olds[old] = k
-                for old in olds:
-                    for sp in list(par.table.entities[old].spans):
-                        if par.offset + doc[start].idx <= sp[0] < par.offset + doc[end - 1].idx + len(doc[end - 1]):
-                            par.table.retract(old, sp[0])
-                add_mention(par, ORGANIZATION, name, start, end, key=name, vote=ORGANIZATION)
-        i = max(j, i + 1)
-
-
-def _government_bodies(par: Paragraph) -> None:
-    """Bodies of a state: "China's Ministry of Commerce", "the U.S. Commerce Department",
-    "Malaysia's trade ministry" (a lower-case body becomes an organization here)."""
-    doc = par.doc
-    lex = lexicon()
-    for token in doc:
-        if token.lower_ not in lex.government_heads or token.pos_ not in ("NOUN", "PROPN"):
-            continue
-        lid = par.tok_ent.get(token.i)
-        start = token.i
-        if lid and par.type_of(lid) == ORGANIZATION:
-            while start > 0 and par.tok_ent.get(start - 1) == lid:
-                start -= 1
-        elif lid:
-            continue
-        else:
-            while start > 0 and doc[start - 1].dep_ in ("compound", "amod") and doc[start - 1].head.i == token.i \
-                    and doc[start - 1].is_alpha and not par.tok_ent.get(start - 1) and doc[start - 1].lower_ not in ("the", "its"):
-                start -= 1
-            if start == token.i and token.is_lower:
-                continue
-        j = start - 1
-        if j >= 0 and doc[j].text in ("'s", "’s"):
-            j -= 1
-        owner = par.tok_ent.get(j) if j >= 0 else None
-        if owner is None or par.type_of(owner) != COUNTRY:
-            # "... of China's Ministry" or a demonym/country inside the name
-            inner = [par.tok_ent.get(k) for k in range(start, token.i + 1)]
-            owner = next((o for o in inner if o and par.type_of(o) == COUNTRY), None)
-        if owner is None:
-            continue
-        if not lid:
-            # A lower-case body ("the trade ministry") is no name of its own: it stands for its country.
-            for k in range(start, token.i + 1):
-                par.body_country[k] = owner
-            continue
-        par.table.entities[lid].attrs["country"] = owner
-        par.table.entities[lid].attrs["country_code"] = par.table.entities[owner].key or ""
+def _speaks(doc, end: int) -> bool:
+    """The name is followed by a verb of saying ("Osei said", "Osei, ..., told reporters")."""
+    verbs = lexicon().speech_verbs
+    k = end
+    while k < len(doc) and doc[k].text in (",", "'s", "’s", "also", "has", "had", "was", "later"):
+        k += 1
+    last = doc[end - 1]
+    return k < len(doc) and doc[k].lower_ in verbs or (
+        last.dep_ in ("nsubj", "nsubjpass") and (last.head.lower_ in verbs or last.head.pos_ == "VERB"))

@@ -12,27 +12,13 @@ the text names none does the closed table of one-country offices supply it.
 from __future__ import annotations
 
 from kg.extract.context import Paragraph
-from kg.lexicon import Office, lexicon, norm_title
-from kg.model import COUNTRY, OFFICIAL, ORGANIZATION, Literal
+from kg.extract.titles import entity_in, is_head, match_office, portfolio_word, shouting, split_body, title_run
+from kg.lexicon import Office, lexicon
+from kg.model import COUNTRY, OFFICIAL, ORGANIZATION, PERSON, Literal
 
 _NOT_SERVING = {"former", "ex", "late", "then", "outgoing", "incoming", "would-be", "prospective"}
 _LEAD_BREAKERS = {"vice", "deputy", "acting", "assistant", "under", "interim", "former"}
 _DETS = {"the", "a", "an"}
-
-
-def _match_office(words: str) -> Office | None:
-    """An office for a title as written, allowing leading modifiers and a longest-suffix head."""
-    lex = lexicon()
-    office = lex.office(words)
-    if office:
-        return office
-    parts = norm_title(words).split(" ")
-    for k in range(1, len(parts)):
-        rest = " ".join(parts[k:])
-        if all(p in lex.title_modifiers for p in parts[:k]) and lex.office(rest):
-            found = lex.office(rest)
-            return Office(words, found.leader and not (set(parts[:k]) & _LEAD_BREAKERS), found.country, found.public)
-    return None
 
 
 def _country_before(par: Paragraph, i: int) -> tuple[str | None, int]:
@@ -65,43 +51,68 @@ def _country_after_of(par: Paragraph, i: int, end: int) -> str | None:
     return None
 
 
-def _public_body(name: str) -> bool:
+_COMPANY_WORDS = {"co", "co.", "corp", "corp.", "inc", "inc.", "ltd", "ltd.", "plc", "llc", "group", "holdings",
+                  "company", "limited", "gmbh", "sa", "s.a.", "airlines", "motors", "industries", "capital"}
+
+
+def _public_body(table, lid: str) -> bool:
+    """A government or international body (its officials hold public office), not a company."""
     lex = lexicon()
-    words = set(name.lower().replace("'s", "").split())
-    return name in lex.org_forms.values() or bool(words & lex.government_heads)
+    ent = table.entities[lid]
+    words = set(ent.name.lower().replace("'s", "").split())
+    if ent.name in lex.org_forms.values() or words & lex.government_heads:
+        return True
+    # A national body named with its country ("Chilean Copper Institute") is the state's.
+    return bool(ent.attrs.get("country")) and bool(words & lex.org_heads) and not words & _COMPANY_WORDS
 
 
 def _emit(par: Paragraph, person: str, title_tokens, office: Office, body: str | None,
           modifiers: set[str], token, named_body: bool = False) -> None:
     """Record title and service facts for one person."""
-    if not office.public or modifiers & _NOT_SERVING:
-        return
     table = par.table
     lex = lexicon()
     title = title_tokens.text.strip(" ,")
     if not title:
         return
+    ev = par.evidence(token)
+    table.fact(person, "title", Literal(title), ev)
+    if modifiers & _NOT_SERVING:
+        return                  # "former", "then": the title as written, serving no one now
+    if body is not None and table.entities[body].type == ORGANIZATION and not _public_body(table, body):
+        return                  # the head of a company or an association holds no public office
+    if not office.public and body is None:
+        return                  # a spokesman or a founder of no named body
     weak = False
-    if body is not None and table.entities[body].type == ORGANIZATION and not _public_body(table.entities[body].name):
-        return      # the head of a company or an association holds no public office
-    if body is None and not office.country and table.home_country and not named_body and not office.leader:
-        # The dateline's country, as a default any explicit fact overrules, when the sentence
-        # names no other country (never for heads of state: they are too often foreign).
-        others = {par.tok_ent.get(t.i) for t in token.sent} - {None, table.home_country}
-        if not any(table.entities[o].type == COUNTRY for o in others):
-            body, weak = table.home_country, True
+    if body is None and not office.country and not office.leader:
+        body = _context_country(par, token, named_body)
+        weak = body is not None
     if body is None and office.country:
         body = table.add(COUNTRY, lex.countries[office.country].name, lex.countries[office.country].name,
                          (-1, -1), key=office.country)
         table.entities[body].forms.discard(lex.countries[office.country].name)
         table.entities[body].spans.remove((-1, -1))
-    ev = par.evidence(token)
     table.entities[person].vote(OFFICIAL, 3)
-    table.fact(person, "title", Literal(title), ev)
     if body is not None:
         is_country = table.entities[body].type == COUNTRY
         predicate = "leaderOf" if office.leader and is_country else "officialOf"
         table.fact(person, predicate, body, ev, weak=weak)
+
+
+def _context_country(par: Paragraph, token, named_body: bool) -> str | None:
+    """A default any explicit fact overrules: the one country the sentence names, the country of an
+    unnamed official the lead announced ("A senior Danish official said ..."), else the dateline's
+    when the sentence names no other country."""
+    table = par.table
+    countries = {par.tok_ent.get(t.i) for t in token.sent} - {None}
+    countries = {c for c in countries if table.entities[c].type == COUNTRY}
+    if len(countries) == 1 and not named_body:
+        return next(iter(countries))
+    if table.announced_official is not None and not countries:
+        found, table.announced_official = table.announced_official, None
+        return found
+    if table.home_country and not (countries - {table.home_country}):
+        return table.home_country
+    return None
 
 
 def _retract(par: Paragraph, tokens) -> None:
@@ -152,102 +163,145 @@ def _counterpart_country(par: Paragraph, i: int) -> str | None:
 def _title_before(par: Paragraph, start: int, person: str) -> bool:
     doc = par.doc
     lex = lexicon()
+    if shouting(doc):
+        return False
     sent_start = doc[start].sent.start
-    for k in range(min(lex.office_max_words + 2, start - sent_start), 0, -1):
-        span = doc[start - k:start]
-        if any(t.is_punct and t.text not in ("-", ".") for t in span) or any(
-                par.entity_at(t) and par.type_of(par.entity_at(t)) != ORGANIZATION for t in span):
+    first = title_run(par, start, sent_start)
+    if first >= start:
+        return _title_before_comma(par, start, person)
+    run = doc[first:start]
+    office, title, body_phrase = None, None, None
+    for s in range(len(run)):                       # the longest suffix that is a title
+        cand = run[s:]
+        if cand[0].text in ("-", "–") or cand[0].lower_ in ("and", "&"):
             continue
-        if not span[0].is_title and not span[0].is_upper:
-            continue
-        office = _match_office(span.text)
-        if office is None:
-            continue
-        title, body = span, None
-        if not lexicon().office(span.text):
-            # "EU Trade Commissioner", "Commerce Ministry spokesperson": a body, then the title.
-            for m in range(1, k):
-                head = span[:m]
-                if lexicon().office(span[m:].text) and all(
-                        par.type_of(par.entity_at(t)) == ORGANIZATION or t.is_upper for t in head):
-                    _retract(par, span)
-                    from kg.extract.mentions import add_mention
-                    name = lexicon().org_forms.get(head.text, head.text)
-                    body = add_mention(par, ORGANIZATION, name, head.start, head.end, key=name)
-                    title, office = span[m:], lexicon().office(span[m:].text)
-                    break
-        if body is None:
-            _retract(par, span)
-        first = start - k
-        before = doc[first - 1] if first - 1 >= sent_start else None
-        mods = {before.lower_} if before is not None else set()
-        if body is None:
-            body, _ = _country_before(par, first)
-        if body is None and before is not None and before.lower_ in lex.title_modifiers | _NOT_SERVING:
+        if lex.office(cand.text) or (s == len(run) - 1 or not any(
+                t.lower_ in lex.org_heads for t in cand[:-1])):
+            office = match_office(cand)
+            if office:
+                title, first = cand, cand.start
+                break
+        m, body_phrase = split_body(par, cand)
+        if body_phrase is not None:
+            title, first = cand[m:], cand.start
+            office = match_office(title)
+            break
+    if office is None:
+        return _title_before_comma(par, start, person)
+    body = None
+    named_body = False
+    if body_phrase is not None and len(body_phrase):
+        _retract(par, body_phrase)
+        if all(t.is_title or t.is_upper or t.lower_ in ("of", "and", "for") for t in body_phrase):
+            from kg.extract.mentions import add_mention
+            name = lex.org_forms.get(body_phrase.text, body_phrase.text)
+            body = add_mention(par, ORGANIZATION, name, body_phrase.start, body_phrase.end, key=name,
+                               vote=ORGANIZATION)
+        else:
+            named_body = True                   # "central bank president": a body without a name
+    _retract(par, title)
+    before = doc[first - 1] if first - 1 >= sent_start else None
+    mods = {t.lower_ for t in run}
+    if before is not None:
+        mods.add(before.lower_)
+    owner = _owner_before(par, first, sent_start)
+    if body is None:
+        body = owner
+    elif owner is not None and par.type_of(owner) == COUNTRY:
+        par.table.entities[body].attrs.setdefault("country", owner)
+    if body is None and named_body:
+        body = par.table.generic_bodies.get(" ".join(t.lower_ for t in body_phrase))
+    if body is None:
+        body = _counterpart_country(par, first)
+    if body is None:
+        end = start
+        while end < len(doc) and par.tok_ent.get(end) == person:
+            end += 1
+        body = _country_after_of(par, end, doc[start].sent.end)
+    _emit(par, person, title, office, body, mods, doc[start], named_body=named_body)
+    return True
+
+
+def _owner_before(par: Paragraph, first: int, sent_start: int) -> str | None:
+    """The country or body a title belongs to, written before it: "Japan's", "Korean", "chilean"."""
+    doc = par.doc
+    body, _ = _country_before(par, first)
+    if body is None and first - 2 >= sent_start and doc[first - 1].text in ("'s", "’s"):
+        # "the central bank's governor": a body the article tied to its country before.
+        k = first - 2
+        while k > sent_start and doc[k - 1].is_lower and doc[k - 1].lower_ not in _DETS:
+            k -= 1
+        return par.table.generic_bodies.get(" ".join(t.lower_ for t in doc[k:first - 1]))
+    if body is None and first - 1 >= sent_start:
+        t = doc[first - 1]
+        code = lexicon().country_of(t.text, allow_ambiguous=False) if t.is_alpha else None
+        if code and t.text in lexicon().demonyms or (code and t.is_lower):
+            from kg.extract.mentions import add_mention
+            body = add_mention(par, COUNTRY, lexicon().countries[code].name, first - 1, first, key=code)
+        elif t.lower_ in lexicon().title_modifiers | _NOT_SERVING:
             body, _ = _country_before(par, first - 1)
-        if body is None:
-            body = _counterpart_country(par, first)
-        if body is None:
-            end = start
-            while end < len(doc) and par.tok_ent.get(end) == person:
-                end += 1
-            body = _country_after_of(par, end, doc[start].sent.end)
-        _emit(par, person, title, office, body, mods | {t.lower_ for t in title}, doc[start])
-        return True
-    return _title_before_comma(par, start, person)
+    return body
+
+
+_PREPS = {"in", "at", "to", "of", "for", "with"}
 
 
 def _title_before_comma(par: Paragraph, start: int, person: str) -> bool:
-    """ "The Minister of Commerce of Peru, Rosa Quispe, said": a title phrase, a comma, the name."""
+    """ "The Minister of Commerce of Peru, Rosa Quispe, said", "Kenya's agricultural attache in its
+    Rome embassy, Peter Mwangi,": a title phrase, a comma, the name."""
     doc = par.doc
     sent_start = doc[start].sent.start
-    if start - 2 < sent_start or doc[start - 1].text != ",":
+    if start - 2 < sent_start or doc[start - 1].text != "," or shouting(doc):
         return False
     comma = start - 1
-    k = comma - 1
-    body = None
-    lid = par.entity_at(doc[k])
-    if lid and par.type_of(lid) in (COUNTRY, ORGANIZATION):
-        while k >= sent_start and par.entity_at(doc[k]) == lid:
-            k -= 1
-        while k >= sent_start and doc[k].lower_ in _DETS:
-            k -= 1
-        if k < sent_start or doc[k].lower_ != "of":
+    lex = lexicon()
+    for h in range(comma - 1, max(sent_start, comma - 10) - 1, -1):
+        t = doc[h]
+        if t.is_punct and t.text not in ("-", "."):
             return False
-        body, k = lid, k - 1
-    end = k + 1
-    for begin in range(max(sent_start, end - lexicon().office_max_words), end):
-        words = doc[begin:end]
-        if not words or not all(t.is_alpha for t in words) or any(par.entity_at(t) for t in words):
+        if t.pos_ in ("VERB", "AUX"):
+            return False
+        if not is_head(t) or par.entity_at(t):
             continue
-        office = _match_office(words.text)
+        if h + 1 < comma and doc[h + 1].lower_ not in _PREPS:
+            continue
+        first = title_run(par, h + 1, sent_start)
+        tail_first = h + 1
+        # "Minister of Commerce of Peru": the table's own "of" titles run on.
+        for e in range(comma, h + 1, -1):
+            if lex.office(doc[first:e].text):
+                tail_first = e
+                break
+        title = doc[first:tail_first]
+        office = match_office(title)
         if office is None:
             continue
-        before = doc[begin - 1] if begin > sent_start else None
-        if before is None or before.lower_ in _DETS:
-            _emit(par, person, words, office, body, set(), doc[start])
-            return True
-        if body is None and before.text in ("'s", "’s", "'"):
-            # "Paraguay's foreign minister, Rodrigo Benitez," "Seoul's trade minister, Choi Min-ho,"
-            owner, _ = _country_before(par, begin)
-            if owner is not None:
-                _emit(par, person, words, office, owner, set(), doc[start])
-                return True
-        if body is None and par.type_of(par.entity_at(before)) == COUNTRY:
-            # "Canadian trade minister, Mary Ng,"
-            _emit(par, person, words, office, par.entity_at(before), set(), doc[start])
-            return True
+        before = doc[first - 1] if first > sent_start else None
+        if before is not None and before.lower_ not in _DETS and before.text not in ("'s", "’s", "'") \
+                and not par.entity_at(before) and not lexicon().country_of(before.text, allow_ambiguous=False) \
+                and before.lower_ not in ("by", "said", "says", "from", "with", "and"):
+            return False
+        body = _owner_before(par, first, sent_start)
+        if body is None:
+            body = _country_after_of(par, tail_first, comma) if tail_first < comma else None
+            if body is None and tail_first < comma and doc[tail_first].lower_ == "of":
+                body = entity_in(par, tail_first, comma)
+        _retract(par, title)
+        _emit(par, person, title, office, body, {t.lower_ for t in title} | ({before.lower_} if before is not None else set()),
+              doc[start])
+        return True
     return False
 
 
 def _apposition_after(par: Paragraph, end: int, person: str) -> bool:
-    """ "<name>, [the] [Country's|Country|demonym] <title> [of <Country>]," """
+    """ "<name>, [the] [Country's|Country|demonym] <title> [of|for <body or country>]," """
     doc = par.doc
     sent_end = doc[end - 1].sent.end if end > 0 else len(doc)
-    if end >= sent_end or doc[end].text != ",":
+    if end >= sent_end or doc[end].text != "," or shouting(doc):
         return False
+    lex = lexicon()
     stop = end + 1
-    while stop < sent_end and stop - end <= 12 and doc[stop].text not in (",", ";", ".", "(", ")", "—", "–"):
+    while stop < sent_end and stop - end <= 14 and doc[stop].text not in (",", ";", ".", "(", ")", "—", "–", ":"):
         stop += 1
     i = end + 1
     while i < stop and doc[i].lower_ in _DETS:
@@ -260,32 +314,60 @@ def _apposition_after(par: Paragraph, end: int, person: str) -> bool:
             i += 1
         if i < stop and doc[i].text in ("'s", "’s", "'"):
             i += 1
-    title_end = i
-    while title_end < stop and doc[title_end].lower_ != "of" and doc[title_end].is_alpha \
-            and not par.entity_at(doc[title_end]):
-        title_end += 1
-    if title_end == i:
-        return False
-    words = doc[i:title_end]
-    if any(t.pos_ in ("AUX", "PRON") or (t.pos_ == "VERB" and t.dep_ != "amod") for t in words):
-        return False
-    office = _match_office(words.text)
+    elif i < stop and doc[i].is_lower and lex.country_of(doc[i].text, allow_ambiguous=False):
+        body = _owner_before(par, i + 1, i)
+        i += 1
+    run_end = i
+    while run_end < stop and not par.entity_at(doc[run_end]) and (
+            portfolio_word(doc[run_end]) or is_head(doc[run_end]) or doc[run_end].lower_ in lex.title_modifiers
+            or (doc[run_end].text == "-" and run_end > i)) and doc[run_end].pos_ not in ("AUX", "PRON", "DET", "ADP") \
+            and not (doc[run_end].pos_ == "VERB" and doc[run_end].dep_ != "amod"):
+        run_end += 1
+    title, office = None, None
+    for e in range(run_end, i, -1):
+        if is_head(doc[e - 1]) or lex.office(doc[i:e].text):
+            office = match_office(doc[i:e])
+            if office:
+                title = doc[i:e]
+                break
     if office is None:
         return False
+    e = title.end
+    # "minister for fisheries and forests", "head of research": portfolio words after the head.
+    if e + 1 < stop and doc[e].lower_ in ("for", "of") and doc[e + 1].is_lower:
+        k = e + 1
+        while k < stop and doc[k].is_lower and portfolio_word(doc[k]) and doc[k].pos_ not in ("DET", "ADP"):
+            k += 1
+        if k > e + 1 and match_office(doc[i:k]):
+            title, e = doc[i:k], k
     named_body = False
-    if body is None:
-        body = _country_after_of(par, title_end, stop)
-        named_body = body is None and title_end < stop and doc[title_end].lower_ in ("of", "for", "at")
-    elif title_end < stop and doc[title_end].lower_ == "of":
-        return False
-    mods = {t.lower_ for t in words}
-    _emit(par, person, words, office, body, mods, doc[end - 1], named_body=named_body)
+    if body is None and e < stop and doc[e].lower_ in ("of", "for", "at", "to"):
+        body = _country_after_of(par, e, stop) or entity_in(par, e, stop)
+        if body is None and doc[e].lower_ in ("of", "for", "at"):
+            named_body = any(t.lower_ in lex.government_heads for t in doc[e:stop])
+    _retract(par, title)
+    _emit(par, person, title, office, body, {t.lower_ for t in title}, doc[end - 1], named_body=named_body)
     return True
+
+
+def _announced(par: Paragraph) -> None:
+    """ "A senior Danish official said ...": a lead that names the official's country, not the name."""
+    doc = par.doc
+    for t in doc:
+        if t.lower_ in lexicon().office_heads and t.i > 0 and not any(
+                par.type_of(par.tok_ent.get(x.i)) == PERSON for x in t.sent):
+            lid = par.tok_ent.get(t.i - 1)
+            if lid and par.type_of(lid) == COUNTRY and doc[t.i - 1].text in lexicon().demonyms \
+                    and t.sent.start < t.i - 1 and doc[t.sent.start].lower_ in ("a", "an"):
+                par.table.announced_official = lid
+                return
 
 
 def find_offices(par: Paragraph) -> None:
     """Office facts for every person mention in the paragraph."""
     doc = par.doc
+    if not par.persons and par.table.announced_official is None:
+        _announced(par)
     seen: set[int] = set()
     for start, person in par.persons:
         if start in seen:

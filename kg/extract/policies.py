@@ -11,11 +11,20 @@ from __future__ import annotations
 from kg.extract.context import Paragraph, base, verb_forms
 from kg.extract.triggers import EXPORT_WORDS as _EXPORT_WORDS, policy_class as _trigger_type
 from kg.extract.dates import parse_date, parse_duration
+from kg.extract.policy_facts import (TARIFF_CLASSES as _TARIFFS, attributes as _attributes,
+                                     dates_of_previous as _dates_of_previous, more_targets as _more_targets,
+                                     open_goods as _open_goods, reference_date as _reference_date, state as _state,
+                                     excepted as _excepted, default_imposer as _default_imposer,
+                                     note_subject_country as _note_subject_country)
 from kg.lexicon import lexicon
 from kg.model import (COMMODITY, COUNTRY, ORGANIZATION, PERSON, OFFICIAL, TARIFF, TRADE_AGREEMENT)
 
+_SIGNING = {"sign", "conclude", "renegotiate", "negotiate", "initiate", "ratify", "reach", "extend", "renew",
+            "honor", "honour", "promote", "strike", "seal"}
+_HOME_NOUNS = {"government", "authority", "cabinet", "administration", "ministry", "customs"}
 _PARTY_PLURALS = {"nation", "country", "side", "government", "economy", "power", "leader"}
-_GOVT_NOUNS = {"administration", "government", "ministry", "cabinet", "authorities", "authority",
+_GOVT_NOUNS = {"administration", "government", "ministry", "cabinet", "authorities", "authority", "delegation",
+               "negotiator", "envoy", "team", "standard", "application", "regulator", "law", "legislation",
                "department", "decision", "move", "plan", "order", "measure", "way", "bid", "step"}
 
 
@@ -53,10 +62,25 @@ def _agent_of(par: Paragraph, token, depth: int = 0) -> str | None:
         return lid
     if token.lower_ in _GOVT_NOUNS or base(token) in _GOVT_NOUNS:
         for c in token.children:
+            # "the sanctions law, enacted by the United States": who enacted it, not whom it names
+            if c.dep_ == "acl":
+                for a in c.children:
+                    if a.dep_ == "agent":
+                        for g in a.children:
+                            if g.dep_ == "pobj" and _agent_of(par, g, depth + 1):
+                                return _agent_of(par, g, depth + 1)
+        for c in token.children:
+            if c.dep_ == "prep" and c.lower_ == "of":   # "by a strict application of French standards"
+                for g in c.children:
+                    if g.dep_ == "pobj" and _agent_of(par, g, depth + 1):
+                        return _agent_of(par, g, depth + 1)
+        for c in token.children:
             if c.dep_ in ("poss", "compound", "amod", "nmod"):
                 found = _agent_of(par, c, depth + 1)
                 if found:
                     return found
+        if depth == 0 and base(token) in _HOME_NOUNS and par.table.home_country:
+            return par.table.home_country     # "the government" of a story datelined in its capital
     return None
 
 
@@ -80,6 +104,11 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
                     lid = _agent_of(par, c)
                     if lid:
                         return lid
+            if t.head.dep_ == "dobj" and t.head.head.pos_ == "VERB":
+                # "China signed an agreement to restrain exports": who signed it
+                for c in t.head.head.children:
+                    if c.dep_ == "nsubj" and _agent_of(par, c):
+                        return _agent_of(par, c)
         t = t.head
         if t.dep_ == "ROOT":
             break
@@ -93,6 +122,14 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
                 for g in c.children:
                     if g.dep_ == "pobj" and _agent_of(par, g):
                         return _agent_of(par, g)
+        if gov.dep_ == "xcomp" and gov.head.pos_ == "VERB":
+            for c in gov.head.children:     # "press Japan to eliminate quotas": the object acts
+                objs = [c] if c.dep_ == "dobj" else [g for g in c.children if g.dep_ == "pobj"] \
+                    if c.dep_ == "prep" and c.lower_ == "on" else []      # "called on the U.S. to remove"
+                for o in objs:
+                    lid = _agent_of(par, o) if o.i < gov.i else None
+                    if lid:
+                        return lid
         if gov.dep_ in ("xcomp", "conj") and gov.head.pos_ in ("VERB", "AUX"):
             for c in gov.head.children:
                 if c.dep_ == "nsubj":
@@ -172,13 +209,17 @@ _CLAUSE_DEPS = {"acl", "relcl", "advcl", "ccomp", "csubj", "parataxis"}
 _WEAK_AGREEMENTS = {"pause", "ceasefire", "cease-fire"}
 
 
+_ORIGIN_VERBS = {"originate", "come", "import", "produce", "make", "manufacture", "ship", "source", "export"}
+
+
 def _reachable(t, anchor, gov) -> bool:
-    """False when t hangs off the policy phrase through a clause of its own ("used to make chips")."""
+    """False when t hangs off the policy phrase through a clause of its own ("used to make chips");
+    "imported from X", "originating from X" still belong to it."""
     node = t
     for _ in range(12):
         if node.i in (anchor.i, getattr(gov, "i", -1)) or node.head.i == node.i:
             return True
-        if node.dep_ in _CLAUSE_DEPS and not (node.pos_ == "VERB" and verb_forms(node) & _EXTENDERS):
+        if node.dep_ in _CLAUSE_DEPS and not (node.pos_ == "VERB" and verb_forms(node) & (_EXTENDERS | _ORIGIN_VERBS)):
             return False
         node = node.head
     return True
@@ -198,13 +239,18 @@ def _agreement_above(token, agreements: dict) -> str | None:
 
 def find_policies(par: Paragraph) -> None:
     table = par.table
+    _note_subject_country(par)
     triggers = [(t, _trigger_type(t)) for t in par.doc]
     triggers = [(t, ty) for t, ty in triggers if ty is not None]
     if not triggers and not any(t.lower_ in _WEAK_AGREEMENTS for t in par.doc):
+        _reference_date(par)
+        _dates_of_previous(par, {})
         return
     weak = [(t, TRADE_AGREEMENT) for t in par.doc if t.lower_ in _WEAK_AGREEMENTS and t.pos_ == "NOUN"]
     ordered = sorted(triggers + weak, key=lambda x: (x[1] != TRADE_AGREEMENT, x[0].i))
     agreements: dict[int, str] = {}
+    sentence_pids: dict[int, list[str]] = {}
+    _reference_date(par)
     for anchor, type_ in ordered:
         gov = _governor(anchor) if anchor.pos_ != "VERB" else anchor
         scope = [t for t in _scope(anchor, gov) if _reachable(t, anchor, gov)]
@@ -215,7 +261,7 @@ def find_policies(par: Paragraph) -> None:
             kind = par.type_of(lid)
             if kind == COMMODITY and lid not in goods:
                 goods.append(lid)
-            elif kind == COUNTRY and lid not in targets:
+            elif kind == COUNTRY and lid not in targets and not _excepted(t):
                 p = t.head
                 if (t.head.dep_ == "prep" or t.dep_ == "pobj") and t.head.lower_ in ("to", "against", "at", "from", "on"):
                     targets.append(lid)
@@ -242,7 +288,9 @@ def find_policies(par: Paragraph) -> None:
                 if anchor.head.head.pos_ in ("VERB", "AUX"):
                     agreements[anchor.head.head.i] = table.last_agreement
                 continue
-            if generic or len(parties) < need or (len(parties) < 2 and not durations):
+            signed = gov is not None and bool(verb_forms(gov) & _SIGNING) and parties and all(
+                par.type_of(p) in (COUNTRY, ORGANIZATION) for p in parties)
+            if generic or len(parties) < need or (len(parties) < 2 and not durations and not signed):
                 continue
             label = _label(anchor)
             pid = table.new(type_, label, (ev.start, ev.end))
@@ -251,18 +299,20 @@ def find_policies(par: Paragraph) -> None:
             for p in parties:
                 table.fact(pid, "party", p, ev)
         else:
-            host = _agreement_above(anchor, agreements) if type_ == TARIFF else None
+            host = _agreement_above(anchor, agreements) if type_ in _TARIFFS else None
             if host is not None:
                 # Tariffs an agreement cuts are goods the agreement covers, not a tariff of their own.
                 for g in goods:
                     table.fact(host, "appliesTo", g, ev)
                 continue
             imposer = _imposer(par, anchor, gov)
-            targets = [t for t in targets if t != imposer]
+            default = None if imposer else _default_imposer(par)
+            goods = goods + [g for g in _open_goods(par, anchor, gov, targets) if g not in goods]
+            targets = [t for t in targets + _more_targets(par, anchor, gov, scope) if t != imposer]
+            targets = list(dict.fromkeys(targets))
             if imposer is None and not goods and not targets:
                 continue
             label = _label(anchor)
-            date = _first_date(par, dates)
             # "Vietnam and South Korea have imposed duties": each imposed its own.
             for who in [imposer, *_co_imposers(par, gov, imposer)]:
                 pid = table.new(type_, label, (ev.start, ev.end))
@@ -270,21 +320,21 @@ def find_policies(par: Paragraph) -> None:
                     table.entities[pid].attrs["verbal"] = "1"
                 if who:
                     table.fact(pid, "imposedBy", who, ev)
+                elif default and (goods or targets) and default not in targets:
+                    table.fact(pid, "imposedBy", default, ev, weak=True)
                 for t in targets:
                     if t != who:
                         table.fact(pid, "targets", t, ev)
                 for g in goods:
                     table.fact(pid, "appliesTo", g, ev)
-                for d in durations[:1]:
-                    table.fact(pid, "duration", d, ev)
-                if date:
-                    table.fact(pid, "date", date, ev)
+                _attributes(par, pid, type_, anchor, gov, scope, dates, durations, ev)
+                sentence_pids.setdefault(anchor.sent.start, []).append(pid)
+            if targets:
+                _state(table)["last_targets"] = targets
             continue
-        for d in durations[:1]:
-            table.fact(pid, "duration", d, ev)
-        date = _first_date(par, dates)
-        if date:
-            table.fact(pid, "date", date, ev)
+        _attributes(par, pid, type_, anchor, gov, scope, dates, durations, ev)
+        sentence_pids.setdefault(anchor.sent.start, []).append(pid)
+    _dates_of_previous(par, sentence_pids)
 
 
 def _co_imposers(par: Paragraph, gov, imposer) -> list[str]:

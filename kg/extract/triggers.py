@@ -1,75 +1,104 @@
-"""Which words start a policy: trigger nouns and verbs from kg/data/triggers.json.
+"""Which words start a policy: the one table in kg/data/triggers.json ("policy").
 
-"export restrictions", "restrictions on the export of", "limitations on X exports" (the
-"on" may hang on the verb), "tariffs", "anti-dumping duties", "sanctions", "truce", "halt
-exports", "banned exports", "sanctioned": each gives the policy class it starts.
+Each class of measure lists, in the table's order (the first class that matches wins,
+so the more specific come first):
+- ``nouns``: phrases that name the measure ("anti-dumping duty", "quota", "trade pact");
+- ``head_nouns`` with ``verb_objects``: a head whose complement is one of the objects
+  ("ban on imports of", "import ban", "curbs on the export of", the "on" may hang on the verb);
+- ``verbs`` with ``verb_objects``: a verb whose object is one of them ("halted exports",
+  "imports were banned");
+- ``bare_verbs``: verbs that are the measure on their own ("sanctioned 130 vessels");
+- ``goods_heads``: a head whose complement names goods ("a ban on mobile phones").
+A new kind of measure is a new entry in that table and a class in the ontology.
 """
 from __future__ import annotations
 
 from kg.extract.context import base, verb_forms
 from kg.lexicon import lexicon
-from kg.model import EXPORT_CONTROL, POLICY, SANCTION, TARIFF, TRADE_AGREEMENT
 
 EXPORT_WORDS = {"export", "exports", "shipment", "shipments", "sale", "sales"}
 _EXPORT_WORDS = EXPORT_WORDS
+# Nouns that need a complement or a modifier to be a tariff ("duty" alone may be a soldier's).
+_WEAK_TARIFF = {"duty", "levy", "surcharge", "tax", "taxation"}
+_TARIFF_MODIFIERS = {"import", "anti", "dumping", "anti-dumping", "countervailing", "customs", "export", "punitive",
+                     "retaliatory", "additional", "higher", "new", "excise", "special", "extra", "stiff", "heavy"}
+_NOT_GOODS = {"trade", "travel", "visit", "use", "sale", "smoking", "entry", "flight", "investment", "transaction",
+              "transactions", "activity", "contact", "talks"}
+
+
+def _table() -> dict:
+    return lexicon().triggers["policy"]
 
 
 def policy_class(token) -> str | None:
     """The policy class a token triggers, or None."""
-    trig = lexicon().triggers["policy"]
+    table = _table()
     b = base(token)
     if token.pos_ in ("NOUN", "PROPN"):
+        mods = [c for c in token.lefts if c.dep_ in ("compound", "amod")]
         children = {c.lower_ for c in token.children if c.dep_ in ("compound", "amod", "nmod")}
-        phrase = " ".join([*(c.lower_ for c in token.lefts if c.dep_ in ("compound", "amod")), b])
-        for type_ in ("ExportControl", "Policy", "Sanction", "Tariff", "TradeAgreement"):
-            spec = trig.get(type_, {})
-            nouns = set(spec.get("nouns", []))
-            if type_ in ("ExportControl", "Policy"):
-                objects = _EXPORT_WORDS if type_ == "ExportControl" else set(spec.get("verb_objects", []))
-                heads = {n.split()[-1] for n in spec.get("head_nouns", [])}
-                if b in heads and (children & objects or _prep_object(token, objects)):
-                    return _CLASS[type_]
-                if any(phrase.endswith(n) for n in nouns if len(n.split()) > 1):
-                    return _CLASS[type_]
-                continue
-            if b in nouns or any(phrase.endswith(n) for n in nouns if " " in n):
-                gov_preps = _has_prep(token.head, ("on",)) if token.dep_ == "dobj" else False
-                if type_ == "Tariff" and b in ("duty", "levy", "surcharge") and not _has_prep(token, ("on",)) \
-                        and not gov_preps and not {c.lower_ for c in token.subtree if c.i < token.i} & {
-                            "import", "anti", "dumping", "anti-dumping", "countervailing", "customs", "export",
-                            "punitive", "retaliatory", "additional", "higher", "new"}:
-                    return None
-                return _CLASS[type_]
+        phrase = " ".join([*(c.lower_ for c in mods), b])
+        for cls, spec in table.items():
+            nouns = spec.get("nouns", ())
+            if b in nouns or any(phrase.endswith(" " + n) or phrase == n for n in nouns if " " in n):
+                if cls == "Tariff" and b in _WEAK_TARIFF and not _tariff_context(token):
+                    continue
+                return cls
+            if b in spec.get("head_nouns", ()):
+                objects = set(spec.get("verb_objects", ()))
+                if children & objects or _prep_object(token, objects):
+                    return cls
+        for cls, spec in table.items():
+            if b in spec.get("goods_heads", ()) and _prep_goods(token):
+                return cls
     if token.pos_ == "VERB":
         forms = verb_forms(token)
-        for type_ in ("ExportControl", "Policy", "Sanction"):
-            spec = trig.get(type_, {})
-            if forms & set(spec.get("verbs", [])):
-                objects = set(spec.get("verb_objects", [])) | (_EXPORT_WORDS if type_ == "ExportControl" else set())
+        for cls, spec in table.items():
+            if forms & set(spec.get("verbs", ())):
+                objects = set(spec.get("verb_objects", ()))
                 for c in token.children:
                     if c.dep_ in ("dobj", "nsubjpass") and (c.lower_ in objects or base(c) in objects):
-                        return _CLASS[type_]
-            if forms & set(spec.get("bare_verbs", [])):
-                return _CLASS[type_]
+                        return cls
+            if forms & set(spec.get("bare_verbs", ())):
+                return cls
     return None
 
 
-_CLASS = {"ExportControl": EXPORT_CONTROL, "Policy": POLICY, "Sanction": SANCTION, "Tariff": TARIFF,
-          "TradeAgreement": TRADE_AGREEMENT}
+def _tariff_context(token) -> bool:
+    gov_preps = _has_prep(token.head, ("on",)) if token.dep_ == "dobj" else False
+    preps = ("on", "of") if base(token) in ("tax", "taxation") else ("on",)
+    return _has_prep(token, preps) or gov_preps or bool(
+        {c.lower_ for c in token.subtree if c.i < token.i} & _TARIFF_MODIFIERS)
 
 
 def _has_prep(token, preps) -> bool:
     return any(c.dep_ == "prep" and c.lower_ in preps for c in token.children)
 
 
-def _prep_object(token, objects) -> bool:
-    """ "restrictions on the export of X", "limitations on X exports" (the "on" may hang on the verb)."""
+def _preps(token):
     preps = list(token.children)
     if token.dep_ == "dobj":
         preps += [c for c in token.head.children if c.i > token.i]
-    for c in preps:
-        if c.dep_ == "prep" and c.lower_ in ("on", "of", "for"):
-            for g in c.children:
-                if g.dep_ == "pobj" and (g.lower_ in objects or base(g) in objects):
-                    return True
+    return [c for c in preps if c.dep_ == "prep" and c.lower_ in ("on", "of", "for", "against")]
+
+
+def _prep_object(token, objects) -> bool:
+    """ "restrictions on the export of X", "limitations on X exports" (the "on" may hang on the verb)."""
+    for c in _preps(token):
+        for g in c.children:
+            if g.dep_ == "pobj" and (g.lower_ in objects or base(g) in objects):
+                return True
+    # "a ban to import apples", "the decision to halt exports"
+    return any(c.dep_ in ("acl", "relcl", "xcomp") and c.pos_ == "VERB" and verb_forms(c) & objects
+               for c in token.children)
+
+
+def _prep_goods(token) -> bool:
+    """ "a ban on mobile phones": the complement is goods, not trade, travel or a country."""
+    for c in _preps(token):
+        if c.lower_ != "on":
+            continue
+        for g in c.children:
+            if g.dep_ == "pobj" and g.pos_ == "NOUN" and base(g) not in _NOT_GOODS and g.lower_ not in _NOT_GOODS:
+                return True
     return False

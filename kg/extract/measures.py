@@ -1,0 +1,330 @@
+"""What a trade measure says about itself: goods named in its scope, rates, status and dates.
+
+Functions of a parsed Doc (and the policy's anchor token); no entity table needed except for
+open goods, which :mod:`kg.extract.policies` registers. Word lists are data
+(kg/data/triggers.json: "generic_goods", "status", "effective_words", "end_words").
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from kg.extract.context import base, verb_forms
+from kg.lexicon import lexicon
+
+_TRADE_WORDS = {"import", "imports", "export", "exports", "importation", "shipment", "shipments", "sale", "sales",
+                "re-export", "supply", "supplies", "purchase", "purchases", "delivery", "deliveries"}
+_RATE_UNITS = {"pct", "percent", "per", "%", "pc", "percentage"}
+_MODALS_PROPOSED = {"would", "should", "might", "could", "may"}
+
+
+def _words(key: str) -> set[str]:
+    return set(lexicon().triggers.get(key, []))
+
+
+def _status_table() -> dict[str, list[str]]:
+    return lexicon().triggers.get("status", {})
+
+
+# ----------------------------------------------------------------------- goods
+
+def goods_heads(anchor, gov) -> list:
+    """Head nouns of the goods a measure names: "tariffs on X", "imports of X", "X exports", lists split."""
+    heads: list = []
+    roots: list = []
+
+    def trade_word(t) -> bool:
+        return t.lower_ in _TRADE_WORDS or base(t) in _TRADE_WORDS
+
+    def from_trade(t):
+        # "imports of X", "X imports", "the export of X"
+        for c in t.children:
+            if c.dep_ == "prep" and c.lower_ in ("of", "in"):
+                roots.extend(g for g in c.children if g.dep_ == "pobj")
+            if c.dep_ in ("compound", "amod", "nmod") and c.pos_ in ("NOUN", "PROPN") and not trade_word(c):
+                roots.append(c)
+        for c in t.children:
+            if c.dep_ == "conj" and trade_word(c) and _direction(c) == _direction(t):
+                from_trade(c)
+
+    def visit(t, depth=0):
+        if trade_word(t):
+            from_trade(t)
+        elif t.pos_ in ("NOUN", "PROPN"):
+            roots.append(t)
+            if base(t) in _words("generic_goods") and depth < 3:
+                # "two categories of steel goods", "a range of farm products"
+                for c in t.children:
+                    if c.dep_ == "prep" and c.lower_ == "of":
+                        for g in c.children:
+                            if g.dep_ == "pobj":
+                                visit(g, depth + 1)
+
+    holders = [anchor] + ([gov] if gov is not None and gov.i != anchor.i else [])
+    if anchor.dep_ == "dobj" and anchor.head.pos_ == "VERB":
+        holders.append(anchor.head)
+    for h in holders:
+        for c in h.children:
+            if c.dep_ == "prep" and c.lower_ in ("on", "of", "for", "to") and not (c.lower_ in ("of", "to") and h is not anchor):
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        visit(g)
+            elif c.dep_ in ("dobj", "nsubjpass") and h.pos_ == "VERB" and h is anchor:
+                visit(c)
+            elif c.dep_ in ("compound", "nmod") and h is anchor and c.pos_ == "NOUN":
+                visit(c)
+            elif c.dep_ in ("acl", "xcomp", "relcl") and h is anchor and c.pos_ == "VERB" and verb_forms(c) & _TRADE_WORDS:
+                for g in c.children:
+                    if g.dep_ == "dobj":
+                        roots.append(g)
+    seen = set()
+    for r in roots:
+        for t in _with_conjuncts(r) + _list_items(r):
+            if t.i not in seen:
+                seen.add(t.i)
+                heads.append(t)
+    return heads
+
+
+def _direction(t) -> str:
+    """ "import" or "export" side of a trade word ("imports of apples" is not an export ban's scope)."""
+    return "import" if base(t) in ("import", "importation", "purchase") else "export"
+
+
+def _with_conjuncts(t) -> list:
+    out = [t]
+    for c in t.children:
+        if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN") and not (
+                base(c) in _TRADE_WORDS and _direction(c) != _direction(t)):
+            out.extend(_with_conjuncts(c))
+        if c.dep_ == "prep" and c.lower_ in ("including", "like") or (c.dep_ == "amod" and c.lower_ == "such"):
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    out.extend(_with_conjuncts(g))
+        if c.dep_ == "prep" and c.lower_ == "as" and any(s.lower_ == "such" for s in c.lefts):
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    out.extend(_with_conjuncts(g))
+    return out
+
+
+_CHUNK_ENDS = {",", "and", "or", "/", "(", ")", ";", "etc", ".", "&"}
+
+
+def _list_items(root) -> list:
+    """The last noun of each chunk of a flat list after the root ("a ban on phones, home appliances,
+    fruits (except from X), crockery, ... and chocolates"), read from the words, as parsers often
+    break long lists at brackets. Chunks led by "except" are left out; the list stops at a verb."""
+    doc = root.doc
+    if root.i + 1 >= len(doc) or doc[root.i + 1].text not in (",", "/") and not any(
+            c.dep_ == "conj" for c in root.children):
+        return []
+    out, depth, skip = [], 0, False
+    end = root.sent.end
+    for i in range(root.i + 1, end):
+        t = doc[i]
+        if t.text == "(":
+            depth += 1
+            skip = i + 1 < end and doc[i + 1].lower_ in ("except", "excluding", "other", "i.e.", "e.g.")
+            continue
+        if t.text == ")":
+            depth = max(0, depth - 1)
+            skip = False if depth == 0 else skip
+            continue
+        if t.pos_ in ("VERB", "AUX") and t.tag_ not in ("VBN", "VBG") or t.lower_ in ("which", "that", "who", ";"):
+            break
+        if skip or depth and t.lower_ == "except":
+            continue
+        if base(t) in _TRADE_WORDS:
+            break       # "exports of petroleum and imports of apples": another measure's scope
+        nxt = doc[i + 1] if i + 1 < end else None
+        if t.dep_ == "ROOT" or t.dep_ in ("nsubj", "dobj", "nsubjpass", "attr") and t.head.pos_ in ("VERB", "AUX"):
+            break       # the list is over: a clause of its own ("... and terbium hurt buyers")
+        if t.pos_ == "NOUN" and (nxt is None or nxt.lower_ in _CHUNK_ENDS):
+            out.append(t)
+    return out
+
+
+def goods_name(t) -> str | None:
+    """The name of a good from its head noun: its noun and variety modifiers, not numbers or places."""
+    if t.pos_ not in ("NOUN",) or not t.is_alpha and "-" not in t.text:
+        return None
+    if any(c.dep_ == "nummod" for c in t.children) or (t.i > 0 and t.doc[t.i - 1].like_num):
+        return None
+    if t.ent_type_ in ("GPE", "NORP", "ORG", "PERSON", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "QUANTITY", "ORDINAL"):
+        return None
+    if base(t) in _words("generic_goods") or t.lower_ in _words("generic_goods"):
+        # "lithium concentrate", "steel products": the modifier names the good.
+        mods = [c for c in t.lefts if c.dep_ == "compound" and c.pos_ == "NOUN" and c.i == t.i - 1]
+        if not mods:
+            return None
+        inner = goods_name(mods[0])
+        return f"{inner} {t.lower_}" if inner else None
+    start = t.i
+    for c in sorted(t.lefts, key=lambda x: -x.i):
+        if c.i != start - 1:
+            break
+        if c.dep_ in ("compound", "amod") and c.is_lower and c.pos_ in ("NOUN", "ADJ") \
+                and c.lower_ not in _words("generic_modifiers") and not c.ent_type_:
+            start = c.i
+        elif c.text == "-" or (c.dep_ == "amod" and "-" in c.text and c.is_lower):
+            start = c.i
+        else:
+            break
+    words = [w for w in t.doc[start:t.i + 1]]
+    return " ".join(w.text for w in words).lower().replace(" - ", "-")
+
+
+# ----------------------------------------------------------------------- rates
+
+def rates(tokens) -> list[Decimal]:
+    """Ad valorem rates in percent among the tokens: "25 pct", "25 per cent", "between 28.16 and 33.57 percent";
+    for "from 10% to 25%" only the new one; "94.7% of exports" (a share) and "percentage points" are not rates."""
+    toks = sorted(tokens, key=lambda t: t.i)
+    found: list[Decimal] = []
+    for t in toks:
+        if not t.like_num or t.i + 1 >= len(t.doc):
+            continue
+        value = _number(t.text)
+        if value is None:
+            continue
+        nxt = t.doc[t.i + 1]
+        unit = _unit_end(t.doc, t.i + 1)
+        if unit is None and nxt.lower_ in ("and", "to", "-", "–") and t.i + 2 < len(t.doc) and t.doc[t.i + 2].like_num:
+            unit = _unit_end(t.doc, t.i + 3)   # "between 28.16 and 33.57 percent"
+            if unit is not None and nxt.lower_ == "to" and t.i > 0 and t.doc[t.i - 1].lower_ == "from":
+                continue
+        if unit is None:
+            continue
+        after = t.doc[unit] if unit < len(t.doc) else None
+        if after is not None and after.lower_ in ("of", "points", "point", "share"):
+            continue
+        prev = t.doc[t.i - 1] if t.i > 0 else None
+        if prev is not None and prev.lower_ == "from" and _to_rate_follows(t.doc, unit):
+            continue      # "raised from 10% to 25%": the old rate
+        if value not in found:
+            found.append(value)
+    return found
+
+
+def _unit_end(doc, i) -> int | None:
+    """Index just past a percent unit starting at i ("pct", "%", "per cent", "percent"), or None."""
+    if i >= len(doc):
+        return None
+    w = doc[i].lower_
+    if w in ("pct", "percent", "%", "pc") or w == "per-cent":
+        return i + 1
+    if w == "per" and i + 1 < len(doc) and doc[i + 1].lower_ == "cent":
+        return i + 2
+    return None
+
+
+def _to_rate_follows(doc, i) -> bool:
+    return i + 2 < len(doc) and doc[i].lower_ == "to" and doc[i + 1].like_num and _unit_end(doc, i + 2) is not None
+
+
+def _number(text: str) -> Decimal | None:
+    try:
+        v = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None
+    return v if v >= 0 else None
+
+
+# ----------------------------------------------------------------------- status
+
+def status(anchor, gov) -> str | None:
+    """The policy's state from the words that govern it: the nearest cue wins.
+
+    "threatened to impose" → Threatened; "proposed", "plans to", "would ban", "a bill to" → Proposed;
+    "suspended" → Suspended; "lifted", "removed", "ended" → Lifted; "imposed", "banned", "in force" → InForce.
+    """
+    table = {k: set(v) for k, v in _status_table().items()}
+    node = anchor
+    for _ in range(6):
+        cue = _cue(node, table, node is anchor)
+        if cue:
+            return cue
+        if node.head.i == node.i:
+            break
+        if node.dep_ in ("relcl",) and node.head.pos_ == "NOUN":
+            # "a proposal that would ban imports": the noun it describes.
+            cue = _noun_cue(node.head, table)
+            if cue:
+                return cue
+        node = node.head
+    return None
+
+
+def _noun_cue(noun, table) -> str | None:
+    for state, words in table.items():
+        if base(noun) in words or noun.lower_ in words:
+            return state
+    for c in noun.children:
+        if c.dep_ in ("amod", "compound") and (c.lower_ in table.get("Proposed", ()) or base(c) in table.get("Proposed", ())):
+            return "Proposed"
+    return None
+
+
+def _cue(node, table, is_anchor: bool) -> str | None:
+    if node.pos_ in ("NOUN", "PROPN"):
+        for c in node.children:
+            if c.dep_ in ("amod", "compound"):
+                for state in ("Proposed", "Threatened", "Suspended", "Lifted"):
+                    if c.lower_ in table.get(state, ()) or (verb_forms(c) & table.get(state, ()) and c.tag_ == "VBN"):
+                        return state
+        if not is_anchor:
+            return _noun_cue(node, table) if node.dep_ not in ("pobj",) else None
+        return None
+    if node.pos_ not in ("VERB", "AUX"):
+        return None
+    forms = verb_forms(node)
+    aux = {c.lower_ for c in node.children if c.dep_ in ("aux", "auxpass")}
+    for state in ("Threatened", "Proposed", "Suspended", "Lifted"):
+        if forms & table.get(state, ()) and not (is_anchor and state in ("Suspended",) and _is_measure_verb(node)):
+            if state in ("Suspended", "Lifted") and node.dep_ == "xcomp" and verb_forms(node.head) & (
+                    table.get("Proposed", set()) | table.get("Threatened", set()) | {"press", "pressure", "pressuring"}):
+                return "InForce"    # "will press Japan to eliminate the quota": it is still in force
+            return state
+    if aux & _MODALS_PROPOSED:
+        return "Proposed"
+    if forms & table.get("InForce", ()) or (is_anchor and node.tag_ in ("VBD", "VBN", "VBZ", "VBP")):
+        if node.tag_ == "VB" and not aux & {"will", "shall", "'ll"} and node.dep_ in ("xcomp",):
+            return None     # "decided to ..." is read at its head
+        return "InForce"
+    return None
+
+
+def _is_measure_verb(node) -> bool:
+    """ "suspended exports": the verb is the measure (an export ban), not a suspension of one."""
+    return any(c.dep_ in ("dobj", "nsubjpass") and (c.lower_ in _TRADE_WORDS or base(c) in _TRADE_WORDS)
+               for c in node.children)
+
+
+# ----------------------------------------------------------------------- dates
+
+_EFFECT_RE = re.compile(r"\b(?:with immediate effect|effective immediately|with effect from today|immediate(?:ly)?)\b", re.I)
+
+
+def date_role(ent) -> str | None:
+    """ "effective" for "from July 1", "put into force on April 17", "taking effect on", "as of";
+    "end" for "until June 2026", "through", "expire on"; else None (an announcement date)."""
+    doc = ent.doc
+    before = " ".join(t.lower_ for t in doc[max(ent.sent.start, ent.start - 6):ent.start])
+    first = doc[ent.start]
+    prep = first.head if first.head.dep_ == "prep" else None
+    if first.lower_ in ("from", "until", "till", "through"):
+        prep = first
+    word = prep.lower_ if prep is not None else (doc[ent.start - 1].lower_ if ent.start > 0 else "")
+    if word in _words("end_words") or re.search(r"\b(until|till|through|expires? on|expired? in|ends? on|ending)$", before):
+        return "end"
+    if word in _words("effective_words") or re.search(
+            r"\b(from|effective|as of|starting|beginning|since)$|\b(into force|into effect|take effect|takes effect|took effect|"
+            r"taking effect|go into effect|goes into effect|come into effect|comes into force|enter into force|enters into force|"
+            r"entered into force|in force|effect)(?: on| from| in)?$", before):
+        return "effective"
+    return None
+
+
+def immediate(sent) -> bool:
+    return bool(_EFFECT_RE.search(sent.text))
