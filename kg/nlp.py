@@ -73,9 +73,9 @@ def ruler_patterns() -> tuple[list[dict], list[dict]]:
     return places, goods
 
 
-def build_pipeline(name: str | None = None):
-    """The full pipeline kg uses: (nlp, model description)."""
-    nlp, desc = load_model(name)
+def add_rulers(nlp) -> None:
+    """The entity rulers built from the data files (countries, bodies, demonyms; goods), before the
+    NER when there is one. They need only the tokenizer, so a blank English pipeline takes them too."""
     places, goods = ruler_patterns()
     before = {"before": "ner"} if "ner" in nlp.pipe_names else {}
     # Phrase patterns match on ORTH and LOWER, which need only the tokenizer: with the other
@@ -88,6 +88,12 @@ def build_pipeline(name: str | None = None):
             config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True}, **before,
         )
         goods_ruler.add_patterns(goods)
+
+
+def build_pipeline(name: str | None = None):
+    """The full pipeline kg uses: (nlp, model description)."""
+    nlp, desc = load_model(name)
+    add_rulers(nlp)
     if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names and "sentencizer" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer", first=True)
     return nlp, desc

@@ -48,7 +48,7 @@ def build(options: BuildOptions) -> BuildStats:
     """Run the whole build and write the outputs (all or nothing). Returns what it did."""
     from kg import analyze, export, render, report
     from kg.graph import build_graph
-    from kg.io import write_outputs
+    from kg.io import write_output_set
     from kg.resolve import resolve
     from kg.validate import validate_unless_known
 
@@ -83,7 +83,10 @@ def build(options: BuildOptions) -> BuildStats:
     out = Path(options.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     # All or nothing: an interrupted build never leaves a new page beside an old graph.
-    write_outputs({out / name: outputs[name] for name in OUTPUT_FILES if name in outputs})
+    written = write_output_set(out, {name: outputs[name] for name in OUTPUT_FILES if name in outputs})
+    if written.removed:
+        stats.notes.append((str(out), f"removed {len(written.removed)} leftover(s) of an interrupted build: "
+                                      + ", ".join(written.removed)))
     clock.lap("write")
     stats.seconds = time.monotonic() - started
     return stats
@@ -136,6 +139,10 @@ def extract_corpus(options: BuildOptions, stats: BuildStats) -> list[ArticleResu
         engine.close(cancel=not ok)
     if cache is not None:
         log.info("cache %s: %d articles reused, %d extracted", cache.root, cache.stats.hits, cache.stats.misses)
+        if cache.stats.rejected:
+            n = cache.stats.rejected
+            stats.notes.append((str(cache.root), f"{n} cache entr{'y' if n == 1 else 'ies'} rejected "
+                                                  "(damaged, edited or not kg's); extracted again"))
     return results
 
 

@@ -224,3 +224,20 @@ def test_the_readme_client_example_runs_against_kg_serve(graph_file):
                                 capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert sorted(ast.literal_eval(result.stdout)) == ["Minister <img src=x onerror=alert(1)> Ruiz", "Scott Bessent"]
+
+
+def test_binding_beyond_localhost_warns_and_timeout_is_checked(graph_file, capsys):
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, _, err = run_cli(capsys, "serve", graph_file, "--host", "0.0.0.0", "--port", port)
+    assert code == 2
+    assert err.splitlines()[0] == "kg serve: warning: binding to 0.0.0.0: other machines may query this graph"
+    code, _, err = run_cli(capsys, "serve", graph_file, "--timeout", 0)
+    assert code == 2 and err == "kg serve: error: --timeout must be at least 1 second\n"
+
+
+def test_a_query_timeout_is_passed_to_the_server(graph_file):
+    with kg_serve(graph_file, "--timeout", "30") as (base, _):
+        assert select(base, 'ASK { ?c rdfs:label "Spain" }', JSON)["boolean"] is True

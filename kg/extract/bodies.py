@@ -81,9 +81,9 @@ def organization(par: Paragraph, start: int, end: int, label: str) -> str | None
                       or words[-1].lower_ in lex.instrument_heads or table_row(doc) or _country_words(words)
                       or (nxt is not None and nxt.is_lower and nxt.lower_ in lex.instrument_heads)):
         return None     # a law, a status, a cell, a file number: "Most Favoured Nation status"
-    if not known and nxt is not None and is_head(nxt) and not any(
-            t.text in lex.org_forms or lex.country_of(t.text, allow_ambiguous=False) for t in words):
-        return None     # "Additional Secretary": words of a title, not a body
+    if not known and nxt is not None and is_head(nxt) and all(
+            t.lower_ in lex.title_modifiers or not t.is_alpha for t in words):
+        return None     # "Joint Additional | Secretary": words of a title, not a body
     if lex.commodities.get(name.lower()) or lex.office(name):
         return None
     if label == "FAC" and not ({t.lower_ for t in words} & lex.org_heads) and not known:
@@ -166,6 +166,9 @@ def _phrase(par: Paragraph, i: int, end: int, j: int) -> None:
         if stop > end + 1:
             end = stop
     start = i
+    for k in range(i + 1, end):
+        if doc[k].lower_ == "the" and doc[k - 1].lower_ not in ("of", "for", "in"):
+            start = k           # "Later the Senate": a name does not run on over "the"
     while start < end and doc[start].lower_ in ("the", "and"):
         start += 1
     name = doc[start:end].text
@@ -290,8 +293,10 @@ def company_names(par: Paragraph) -> None:
             while end < n and doc[end].is_title and doc[end].lower_ in lex.org_heads:
                 end += 1
             before = [par.tok_ent.get(k) for k in range(start, i)]
-            if len(before) == 1 and before[0] and par.type_of(before[0]) == COUNTRY:
+            if len(before) == 1 and before[0] and par.type_of(before[0]) == COUNTRY and end == i + 1:
                 start = end         # "Colombian Coffee": a good and its origin, no company
+            elif start == i and end > i + 1 and start > 0 and doc[start - 1].text in lex.demonyms:
+                start -= 1          # "Chilean Copper Institute": a national body with its demonym
         else:
             while end < n and (doc[end].is_title or doc[end].is_upper and doc[end].is_alpha) and not (
                     par.type_of(par.tok_ent.get(end)) == COUNTRY and doc[end].text not in lex.demonyms):
@@ -320,4 +325,10 @@ def _take(par: Paragraph, start: int, end: int) -> None:
     name = strip_possessive(doc[start:end].text)
     lid = add_mention(par, ORGANIZATION, lex.org_forms.get(name, name), start, end,
                       key=lex.org_forms.get(name, name), vote=ORGANIZATION)
+    code = lex.demonyms.get(doc[start].text)
+    if code:
+        # A national body knows its country, which the article still mentions.
+        country = par.table.add(COUNTRY, lex.countries[code].name, doc[start].text,
+                                (par.offset + doc[start].idx, par.offset + doc[start].idx + len(doc[start])), key=code)
+        par.table.entities[lid].attrs.update(country=country, country_code=code)
     fold_acronym(par, lid, end)

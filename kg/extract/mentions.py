@@ -81,6 +81,8 @@ def find_mentions(par: Paragraph, body_name_tokens: set[str] | None = None) -> N
         label = ent.label_
         if label in ("GPE", "NORP", "LOC", "FAC", "ORG", "PERSON"):
             code = lex.country_of(text, allow_ambiguous=label in ("GPE", "NORP", "LOC"))
+            if code and end < len(doc) and doc[end].is_title and doc[end].lower_ in lex.instrument_heads:
+                continue    # "the Doha Round", "the Paris Agreement": the name of an instrument
             if code:
                 add_mention(par, COUNTRY, lex.countries[code].name, start, end, key=code)
                 continue

@@ -71,7 +71,12 @@ def _emit(par: Paragraph, person: str, title_tokens, office: Office, body: str |
     """Record title and service facts for one person."""
     table = par.table
     lex = lexicon()
-    title = title_tokens.text.strip(" ,")
+    words = list(title_tokens)
+    while words and words[0].lower_ in _NOT_SERVING:
+        words = words[1:]       # "then president": the office is "president"
+    title = " ".join(t.text for t in words).replace(" - ", "-").strip(" ,") if words else ""
+    if words and len(words) == len(title_tokens):
+        title = title_tokens.text.strip(" ,")
     if not title:
         return
     ev = par.evidence(token)
@@ -166,10 +171,11 @@ def _title_before(par: Paragraph, start: int, person: str) -> bool:
     if shouting(doc):
         return False
     sent_start = doc[start].sent.start
-    first = title_run(par, start, sent_start)
-    if first >= start:
+    stop = start - 1 if start - 1 > sent_start and doc[start - 1].text == "(" else start   # "Minister (Ana) Ruiz"
+    first = title_run(par, stop, sent_start)
+    if first >= stop:
         return _title_before_comma(par, start, person)
-    run = doc[first:start]
+    run = doc[first:stop]
     office, title, body_phrase = None, None, None
     for s in range(len(run)):                       # the longest suffix that is a title
         cand = run[s:]
@@ -185,18 +191,27 @@ def _title_before(par: Paragraph, start: int, person: str) -> bool:
         if body_phrase is not None:
             title, first = cand[m:], cand.start
             office = match_office(title)
+            if office is not None:      # the president of a body leads no state
+                office = Office(office.title, False, office.country, office.public)
             break
     if office is None:
         return _title_before_comma(par, start, person)
-    body = None
+    body = country = None
     named_body = False
     if body_phrase is not None and len(body_phrase):
         _retract(par, body_phrase)
         if all(t.is_title or t.is_upper or t.lower_ in ("of", "and", "for") for t in body_phrase):
             from kg.extract.mentions import add_mention
+            lead = body_phrase.start - 1
+            if lead >= sent_start and doc[lead].text in lex.demonyms and par.type_of(par.tok_ent.get(lead)) == COUNTRY:
+                # "Chilean Copper Institute president": a national body named with its demonym.
+                body_phrase, first = doc[lead:body_phrase.end], lead
+                country = par.tok_ent[lead]
             name = lex.org_forms.get(body_phrase.text, body_phrase.text)
             body = add_mention(par, ORGANIZATION, name, body_phrase.start, body_phrase.end, key=name,
                                vote=ORGANIZATION)
+            if country is not None:
+                par.table.entities[body].attrs["country"] = country
         else:
             named_body = True                   # "central bank president": a body without a name
     _retract(par, title)

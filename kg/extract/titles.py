@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from kg.extract.context import Paragraph
 from kg.lexicon import Office, lexicon, norm_title
-from kg.model import COUNTRY, ORGANIZATION
+from kg.model import COMMODITY, COUNTRY, ORGANIZATION
 
 LEAD_BREAKERS = {"vice", "deputy", "acting", "assistant", "under", "interim", "former", "co"}
 _JOINERS = {"and", "&"}
@@ -97,10 +97,17 @@ def title_run(par: Paragraph, end: int, sent_start: int) -> int:
     while k >= sent_start and end - k <= 9:
         t = doc[k]
         lid = par.tok_ent.get(k)
-        if lid and par.type_of(lid) != ORGANIZATION:
-            break
+        if lid and par.type_of(lid) not in (ORGANIZATION, COMMODITY):
+            break                       # a person or a country ends the title; "Oil Minister" does not
         if lid and par.table.entities[lid].name in lex.org_forms.values():
-            break                       # "EU", "GATT": the body, not a title word
+            break                       # "EU", "WTO": the body, not a title word
+        if lid and par.type_of(lid) == ORGANIZATION and not any(
+                is_head(doc[x]) for x in range(max(sent_start, k - 8), min(len(doc), k + 8))
+                if par.tok_ent.get(x) == lid) and not any(
+                lex.office(doc[x:end].text) for x in range(max(sent_start, k - 6), k + 1)):
+            break                       # a body the NER named whole: "Acme Shipping spokesman"
+        if t.is_lower and lex.country_of(t.text, allow_ambiguous=False):
+            break                       # "bolivian mines minister": the demonym is the owner
         if t.text in ("-", "–") and k > sent_start and doc[k - 1].is_alpha:
             k -= 1
             continue
