@@ -165,10 +165,10 @@ def _scan_folder(folder: Path, skips: list[Skip],
                     if target is None:
                         continue
                     if os.path.isdir(target):
-                        if target in visited or _inside(real, target):
+                        if _inside(real, target):      # back to this folder or one above it
                             skips.append(Skip(shown(str(p)), "symbolic link loop (it leads back to a folder "
-                                                             "already read); not followed", "symbolic link"))
-                        else:
+                                                             "above it); not followed", "symbolic link"))
+                        elif target not in visited:    # a folder read another way is read once
                             visited.add(target)
                             pending.append((p, target, child_rel + "/"))
                         continue
