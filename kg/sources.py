@@ -94,7 +94,9 @@ def expand_inputs(inputs: Iterable[str | Path], follow_symlinks: bool = False) -
     for raw in inputs:
         path = Path(raw)
         if path.is_dir():
-            found, others = _scan_folder(path, skips, follow_symlinks)
+            links: list[Skip] = []
+            found, others = _scan_folder(path, links, follow_symlinks)
+            skips.extend(sorted(links, key=lambda s: s.path))
             skips.extend(Skip(shown(str(p)), f"not an article file ({shown(p.suffix) or 'no extension'}); "
                               f"kg reads {READ}", "not an article file") for p in others)
             if not found and not others:

@@ -213,7 +213,7 @@ def test_a_jsonl_with_a_malformed_line_builds_the_rest(tmp_path):
     assert result.returncode == 0, result.stderr
     assert f"kg build: skipped {path}:2: malformed record: not JSON (Expecting property name enclosed in " \
            "double quotes)" in result.stderr.splitlines()
-    assert "2 articles built, 1 skipped (1 malformed record)" in result.stdout
+    assert "2 articles built, 1 skipped (malformed record: 1)" in result.stdout
     g = Graph().parse(out / "graph.ttl", format="turtle")
     ids = {str(g.value(d, DCTERMS.identifier)) for d in g.subjects(RDF.type, KG.Document)}
     assert ids == {"ke-001", "gh-001"}
