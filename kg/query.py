@@ -2,47 +2,50 @@
 
 The file is bulk-loaded into an in-memory Oxigraph store (much faster than rdflib on
 large graphs: see ``bench/bench_query.py``), the query runs with the standard
-prefixes and the file's own predeclared, and the answer is printed as an aligned
-table or in the W3C SPARQL 1.1 result formats (CSV, TSV, JSON). CONSTRUCT and
+prefixes and the file's own predeclared, and the answer streams to stdout as an
+aligned table or in the W3C SPARQL 1.1 result formats (CSV, TSV, JSON). CONSTRUCT and
 DESCRIBE print Turtle (or JSON-LD with ``--format json``). Updates are refused.
 
-Named queries live in ``queries/*.rq``, each opening with a comment saying what it
-answers. Their parameters are variables bound to one string constant, by
-``BIND("default" AS ?name)`` or ``VALUES ?name { "default" }``; ``--param name=value``
-replaces the constant.
+Safe by default: the query stays local (``SERVICE`` is refused unless
+``--allow-service``), runs in a child process that Ctrl-C, SIGTERM and a time limit
+(``--timeout``, default 60 s) stop at once (kg.query_proc), and is checked for names
+the graph does not have (kg.query_hints). Named queries and ``--param`` live in
+kg.query_named.
 """
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
+import sys
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
+from kg import query_hints as hints
 from kg.prefixes import Compactor, merged_prefixes, read_turtle_prefixes
-from kg.vocab import QUERIES_DIR
+from kg.query_hints import is_update, undeclared_prefixes  # noqa: F401 - part of this module's API
+from kg.query_named import (QUERIES_DIR, NamedQuery, apply_params, bind_params,  # noqa: F401
+                            inline_params, list_text, named_queries, named_query, parameters,
+                            parse_param_args)
 
 log = logging.getLogger(__name__)
 
 FORMATS = ("table", "csv", "tsv", "json")
 READ_ONLY_MESSAGE = "kg query is read-only: SPARQL updates are refused"
+DEFAULT_TIMEOUT = 60.0
+TABLE_PREVIEW = 1000        # rows that set the table's column widths; later rows stream with them
+SORT_LIMIT = 10_000         # CONSTRUCT results up to this size are printed sorted; larger ones stream
 
 _RESULT_FORMATS = {
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
     "json": ox.QueryResultsFormat.JSON,
 }
-_UPDATE_KEYWORDS = {"insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add", "with"}
-# A parameter: a variable bound to one string constant, by ``BIND("default" AS ?name)`` or
-# ``VALUES ?name { "default" }`` (or ``{ UNDEF }``, meaning any value).
-_STRING = r'"(?:[^"\\\n]|\\.)*"'
-_PARAM_RE = re.compile(
-    rf'VALUES\s+\?(?P<vname>\w+)\s*\{{\s*(?P<vdefault>{_STRING}|UNDEF)\s*\}}'
-    rf'|BIND\s*\(\s*(?P<bdefault>{_STRING})\s+AS\s+\?(?P<bname>\w+)\s*\)',
-    re.IGNORECASE,
-)
 
 
 def _user_error(message: str, code: int = 2) -> Exception:
@@ -99,46 +102,30 @@ def load_graph(path: str | os.PathLike) -> LoadedGraph:
 
 # ---------------------------------------------------------------- executing
 
-def _strip_noise(sparql: str) -> str:
-    """The query text without IRIs, string literals and comments (for keyword sniffing)."""
-    token = re.compile(r'<[^<>\s]*>|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*')
-    return token.sub(" ", sparql)
-
-
-def is_update(sparql: str) -> bool:
-    """Whether ``sparql`` reads as a SPARQL Update (its first keyword after the prologue)."""
-    text = _strip_noise(sparql)
-    text = re.sub(r"(?i)\b(PREFIX\s+[\w.-]*:|BASE)\s*", " ", text)
-    words = re.findall(r"[A-Za-z]+", text)
-    return bool(words) and words[0].lower() in _UPDATE_KEYWORDS
-
-
-def undeclared_prefixes(sparql: str, prefixes: dict[str, str]) -> list[str]:
-    """Prefixes used in ``sparql`` that neither it nor ``prefixes`` declare (a hint for errors)."""
-    text = _strip_noise(sparql)
-    declared = set(prefixes) | set(re.findall(r"(?i)\bPREFIX\s+([\w.-]*):", text))
-    used = re.findall(r"(?<![\w?$:.-])([A-Za-z][\w.-]*):(?=[\w(])", text)
-    return sorted({p for p in used if p not in declared and p.lower() not in ("prefix", "base")})
-
-
-def execute(graph: LoadedGraph, sparql: str, source: str | None = None):
+def execute(graph: LoadedGraph, sparql: str, source: str | None = None, params: dict[str, str] | None = None):
     """Run a read-only query; returns Oxigraph's QuerySolutions, QueryBoolean or QueryTriples.
 
-    Raises ``UserError`` for an update or a malformed query (``source`` names where
-    the query came from, for the message).
+    ``params`` bind the query's parameters (kg.query_named). Raises ``UserError`` for
+    an update or a malformed query (``source`` names where the query came from).
     """
     try:
-        return graph.store.query(sparql, prefixes=graph.prefixes)
+        if not params:
+            return graph.store.query(sparql, prefixes=graph.prefixes)
+        text, substitutions = bind_params(sparql, params)
+        try:
+            return graph.store.query(text, prefixes=graph.prefixes, substitutions=substitutions)
+        except RuntimeError as exc:
+            if "projection" not in str(exc):
+                raise
+            # Oxigraph substitutes only projected variables (SEP-0007); a parameter used
+            # in a subquery gets the value as a literal Oxigraph serializes.
+            return graph.store.query(inline_params(sparql, params), prefixes=graph.prefixes)
     except SyntaxError as exc:
         if is_update(sparql):
             raise _user_error(READ_ONLY_MESSAGE) from None
         where = f" in {source}" if source else ""
-        detail = re.sub(r"^error at (\d+):(\d+):", r"line \1, column \2:", _one_line(exc))
-        undeclared = undeclared_prefixes(sparql, graph.prefixes)
-        if undeclared:
-            detail += f" (prefix {', '.join(p + ':' for p in undeclared)} is not declared)"
-        raise _user_error(f"malformed query{where}: {detail}") from None
-    except OSError as exc:  # evaluation errors (e.g. SERVICE) surface as OSError
+        raise _user_error(f"malformed query{where}: {hints.syntax_message(sparql, str(exc), graph.prefixes)}") from None
+    except (OSError, RuntimeError) as exc:  # evaluation errors (e.g. SERVICE) surface as OSError
         raise _user_error(f"query failed: {_one_line(exc)}") from None
 
 
@@ -156,163 +143,92 @@ def _cell(term, compactor: Compactor) -> str:
     return str(term)  # quoted triples
 
 
-def render_table(variables: list[str], rows: list[list[str]]) -> str:
-    """Aligned columns with a header rule and a row count."""
-    widths = [max([len(v)] + [len(r[i]) for r in rows]) for i, v in enumerate(variables)]
+class _Tail:
+    """A binary stream that passes writes on and remembers the last byte written."""
 
-    def line(cells):
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+    def __init__(self, out: BinaryIO):
+        self.out, self.last = out, b"\n"
 
-    out = [line(variables), line(["-" * w for w in widths])]
-    out.extend(line(r) for r in rows)
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(out) + "\n"
+    def flush(self) -> None:
+        self.out.flush()
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        if data:
+            self.out.write(data)
+            self.last = data[-1:]
+        return len(data)
 
 
-def format_result(result, fmt: str, prefixes: dict[str, str]) -> str:
-    """Serialize a query result as ``fmt`` (one of ``FORMATS``)."""
+def write_result(result, fmt: str, prefixes: dict[str, str], out: BinaryIO) -> None:
+    """Write a query result to the binary stream ``out`` as ``fmt`` (one of ``FORMATS``), as it comes.
+
+    CSV, TSV and JSON stream as the engine yields solutions; a table takes its column
+    widths from the first ``TABLE_PREVIEW`` rows; a graph of up to ``SORT_LIMIT`` triples
+    is printed sorted (larger ones stream in the engine's order).
+    """
     if fmt not in FORMATS:
         raise _user_error(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    tail = _Tail(out)
     if isinstance(result, ox.QueryTriples):
         if fmt in ("csv", "tsv"):
             raise _user_error(f"CONSTRUCT and DESCRIBE give a graph: use --format table (Turtle) or json (JSON-LD), not {fmt}")
-        triples = sorted(result, key=str)
         rdf_fmt = ox.RdfFormat.JSON_LD if fmt == "json" else ox.RdfFormat.TURTLE
-        text = " ".join(str(t) for t in triples)
-        used = {k: v for k, v in sorted(prefixes.items()) if k and f"<{v}" in text}
-        text = ox.serialize(triples, format=rdf_fmt, prefixes=used).decode("utf-8")
-        return text if text.endswith("\n") else text + "\n"
-    if fmt != "table":
-        text = result.serialize(format=_RESULT_FORMATS[fmt]).decode("utf-8")
-        return text if text.endswith("\n") else text + "\n"
-    if isinstance(result, ox.QueryBoolean):
-        return "true\n" if bool(result) else "false\n"
-    compactor = Compactor(prefixes)
-    variables = [v.value for v in result.variables]
-    rows = [[_cell(solution[v], compactor) for v in variables] for solution in result]
-    return render_table(variables, rows)
-
-
-# ------------------------------------------------------------ named queries
-
-@dataclass(frozen=True)
-class NamedQuery:
-    name: str
-    path: Path
-    text: str
-
-    @property
-    def summary(self) -> str:
-        """The first comment line: what the query answers."""
-        for line in self.text.splitlines():
-            if line.startswith("#"):
-                return line.lstrip("#").strip()
-        return ""
-
-    @property
-    def params(self) -> dict[str, str]:
-        return parameters(self.text)
-
-
-def named_queries(folder: Path = QUERIES_DIR) -> list[NamedQuery]:
-    """Every ``*.rq`` in ``folder``, sorted by name."""
-    return [
-        NamedQuery(p.stem, p, p.read_text(encoding="utf-8"))
-        for p in sorted(Path(folder).glob("*.rq"))
-    ]
-
-
-def named_query(name: str, folder: Path = QUERIES_DIR) -> NamedQuery:
-    known = {q.name: q for q in named_queries(folder)}
-    if name not in known:
-        raise _user_error(f"no named query {name!r}: choose one of {', '.join(sorted(known)) or '(none)'}")
-    return known[name]
-
-
-def _param_match(match: re.Match) -> tuple[str, str]:
-    if match.group("vname"):
-        return match.group("vname"), match.group("vdefault")
-    return match.group("bname"), match.group("bdefault")
-
-
-def parameters(sparql: str) -> dict[str, str]:
-    """The query's parameters and their defaults, as SPARQL text (``UNDEF`` meaning any)."""
-    return dict(_param_match(m) for m in _PARAM_RE.finditer(_blank_comments(sparql)))
-
-
-def _blank_comments(sparql: str) -> str:
-    """``sparql`` with comments replaced by spaces (same length, so offsets still match)."""
-    token = re.compile(r'<[^<>\s]*>|"(?:[^"\\\n]|\\.)*"|#[^\n]*')
-    return token.sub(lambda m: " " * len(m.group(0)) if m.group(0).startswith("#") else m.group(0), sparql)
-
-
-def _sparql_string(value: str) -> str:
-    escaped = (value.replace("\\", "\\\\").replace('"', '\\"')
-               .replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t"))
-    return f'"{escaped}"'
-
-
-def apply_params(sparql: str, params: dict[str, str]) -> str:
-    """Replace the defaults of the query's parameters with the given strings."""
-    known = parameters(sparql)
-    unknown = sorted(set(params) - set(known))
-    if unknown:
-        takes = ", ".join(sorted(known)) if known else "no parameters"
-        raise _user_error(f"unknown parameter {unknown[0]!r}: this query takes {takes}")
-    pieces, last = [], 0
-    for match in _PARAM_RE.finditer(_blank_comments(sparql)):
-        name, _ = _param_match(match)
-        if name not in params:
-            continue
-        value = _sparql_string(params[name])
-        if match.group("vname"):
-            replacement = f"VALUES ?{name} {{ {value} }}"
+        first = list(islice(result, SORT_LIMIT))
+        if len(first) < SORT_LIMIT:
+            triples = sorted(first, key=str)
+            text = " ".join(str(t) for t in triples)
+            used = {k: v for k, v in sorted(prefixes.items()) if k and f"<{v}" in text}
+            ox.serialize(triples, tail, rdf_fmt, prefixes=used)
         else:
-            replacement = f"BIND({value} AS ?{name})"
-        pieces.append(sparql[last:match.start()])
-        pieces.append(replacement)
-        last = match.end()
-    pieces.append(sparql[last:])
-    return "".join(pieces)
+            ox.serialize(chain(first, result), tail, rdf_fmt, prefixes={k: v for k, v in prefixes.items() if k})
+    elif fmt != "table":
+        result.serialize(tail, _RESULT_FORMATS[fmt])
+    elif isinstance(result, ox.QueryBoolean):
+        tail.write(b"true\n" if bool(result) else b"false\n")
+    else:
+        _write_table(result, Compactor(prefixes), tail)
+    if tail.last != b"\n":
+        tail.write(b"\n")
 
 
-def parse_param_args(items: list[str]) -> dict[str, str]:
-    """``["a=China", "b=United States"]`` → ``{"a": "China", "b": "United States"}``."""
-    params = {}
-    for item in items or []:
-        name, sep, value = item.partition("=")
-        name = name.strip().lstrip("?")
-        if not sep or not re.fullmatch(r"\w+", name):
-            raise _user_error(f"--param wants NAME=VALUE, got {item!r}")
-        params[name] = value
-    return params
+def _write_table(result, compactor: Compactor, out) -> None:
+    variables = [v.value for v in result.variables]
+    rows = iter(result)
+    preview = [[_cell(s[v], compactor) for v in variables] for s in islice(rows, TABLE_PREVIEW)]
+    widths = [max([len(v)] + [len(r[i]) for r in preview]) for i, v in enumerate(variables)]
+
+    def line(cells) -> bytes:
+        return ("  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip() + "\n").encode("utf-8")
+
+    out.write(line(variables) + line(["-" * w for w in widths]))
+    count = 0
+    for row in chain(preview, ([_cell(s[v], compactor) for v in variables] for s in rows)):
+        out.write(line(row))
+        count += 1
+    out.write(f"({count} row{'s' if count != 1 else ''})\n".encode("utf-8"))
+
+
+def format_result(result, fmt: str, prefixes: dict[str, str]) -> str:
+    """Serialize a query result as ``fmt`` (one of ``FORMATS``) into a string."""
+    buffer = io.BytesIO()
+    write_result(result, fmt, prefixes, buffer)
+    return buffer.getvalue().decode("utf-8")
 
 
 # --------------------------------------------------------------- the command
 
 def run(graph_path: str | os.PathLike, sparql: str, fmt: str = "table",
         params: dict[str, str] | None = None, source: str | None = None) -> str:
-    """Load ``graph_path``, run ``sparql`` (with ``params`` applied), return the formatted answer."""
+    """Load ``graph_path``, run ``sparql`` (with ``params`` bound), return the formatted answer.
+
+    In this process, without a time limit: for programs and tests. ``kg query`` streams
+    from a child process instead (:func:`command`).
+    """
     if fmt not in FORMATS:
         raise _user_error(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    if params:
-        sparql = apply_params(sparql, params)
     graph = load_graph(graph_path)
-    return format_result(execute(graph, sparql, source), fmt, graph.prefixes)
-
-
-def list_text(folder: Path = QUERIES_DIR) -> str:
-    queries = named_queries(folder)
-    if not queries:
-        return "(no named queries)\n"
-    width = max(len(q.name) for q in queries)
-    lines = []
-    for q in queries:
-        lines.append(f"{q.name.ljust(width)}  {q.summary}")
-        for pname, default in q.params.items():
-            shown = "any" if default.upper() == "UNDEF" or default == '""' else default
-            lines.append(f"{'':{width}}    --param {pname}=...  (default {shown})")
-    return "\n".join(lines) + "\n"
+    return format_result(execute(graph, sparql, source, params), fmt, graph.prefixes)
 
 
 def add_parser(subparsers) -> None:
@@ -323,7 +239,8 @@ def add_parser(subparsers) -> None:
             "Run a read-only SPARQL 1.1 query over GRAPH.ttl with Oxigraph. The prefixes rdf, rdfs, owl, xsd, "
             "skos, dcterms, prov, schema and the graph's own are predeclared. SELECT prints a table "
             "or W3C CSV/TSV/JSON results; ASK prints true or false; CONSTRUCT and DESCRIBE print "
-            "Turtle (JSON-LD with --format json). Updates are refused."
+            "Turtle (JSON-LD with --format json). Updates are refused; the query stays on this "
+            "machine (SERVICE is refused unless --allow-service) and stops at its time limit."
         ),
     )
     p.add_argument("graph", nargs="?", metavar="GRAPH.ttl", help="the graph file (Turtle; .nt and .jsonld work too)")
@@ -334,6 +251,10 @@ def add_parser(subparsers) -> None:
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                    help="set a named query's parameter (repeatable), e.g. --param a=China")
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help=f"stop the query after SECONDS (default: {DEFAULT_TIMEOUT:g}; 0 for no limit)")
+    p.add_argument("--allow-service", action="store_true",
+                   help="let SERVICE clauses send requests to remote SPARQL endpoints (refused by default)")
     p.set_defaults(func=command)
 
 
@@ -346,23 +267,58 @@ def _read_query_file(path: str) -> str:
         raise _user_error(f"cannot read {path}: {_one_line(exc)}") from None
 
 
-def command(args) -> int:
-    import sys
-
-    if args.list:
-        sys.stdout.write(list_text())
-        return 0
-    if not args.graph:
-        raise _user_error("give a graph file: kg query GRAPH.ttl (QUERY.rq | -e SPARQL | --name NAME)")
+def _query_of(args) -> tuple[str, str | None]:
     sources = [s for s in (args.query_file, args.expression, args.name) if s is not None]
     if len(sources) != 1:
         raise _user_error("give exactly one query: a QUERY.rq file, -e 'SPARQL' or --name NAME")
     if args.name is not None:
         query = named_query(args.name)
-        sparql, source = query.text, str(query.path)
-    elif args.expression is not None:
-        sparql, source = args.expression, None
-    else:
-        sparql, source = _read_query_file(args.query_file), args.query_file
-    sys.stdout.write(run(args.graph, sparql, args.format, parse_param_args(args.param), source))
+        return query.text, str(query.path)
+    if args.expression is not None:
+        return args.expression, None
+    return _read_query_file(args.query_file), args.query_file
+
+
+def command(args) -> int:
+    if args.list:
+        sys.stdout.write(list_text())
+        return 0
+    if not args.graph:
+        raise _user_error("give a graph file: kg query GRAPH.ttl (QUERY.rq | -e SPARQL | --name NAME)")
+    sparql, source = _query_of(args)
+    params = parse_param_args(args.param)
+    if params:
+        bind_params(sparql, params)      # unknown names are an error before any work
+    if args.timeout < 0 or args.timeout != args.timeout:
+        raise _user_error(f"--timeout must be 0 (no limit) or a number of seconds, not {args.timeout:g}")
+    graph_path = Path(args.graph)
+    if not graph_path.exists():
+        raise _user_error(f"cannot read {graph_path}: no such file")
+    if graph_path.is_dir():
+        raise _user_error(f"cannot read {graph_path}: it is a folder, not a graph file")
+    service = hints.service_use(sparql)
+    if service and not args.allow_service:
+        raise _user_error(f"the query calls a remote SERVICE (line {service[0]}, column {service[1]}): kg query "
+                          "stays on this machine unless --allow-service is given")
+    fmt = args.format
+
+    def work(out: BinaryIO, warn, started) -> None:
+        prefixes = merged_prefixes(read_turtle_prefixes(graph_path)
+                                   if _rdf_format(graph_path) == ox.RdfFormat.TURTLE else {})
+        if not service:   # syntax first, on an empty store: no wait for a large graph to load
+            execute(LoadedGraph(graph_path, ox.Store(), prefixes), sparql, source, params)
+        graph = load_graph(graph_path)
+        for warning in hints.diagnose(graph.store, sparql, graph.prefixes, params):
+            warn(warning)
+        started()
+        try:
+            write_result(execute(graph, sparql, source, params), fmt, graph.prefixes, out)
+        except BrokenPipeError:
+            raise
+        except (OSError, RuntimeError) as exc:   # evaluation errors while streaming (a failing SERVICE)
+            raise _user_error(f"query failed: {_one_line(exc)}") from None
+
+    from kg.query_proc import run_stoppable
+
+    run_stoppable(work, args.timeout or None, lambda text: print(f"kg query: warning: {text}", file=sys.stderr))
     return 0

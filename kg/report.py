@@ -21,9 +21,9 @@ from kg.vocab import KG, KG_NS
 __all__ = ["md", "render_report", "report_files"]
 
 TOP = 10                 # entities in each ranking
-MAX_COMMUNITIES = 30     # communities listed member by member
+MAX_COMMUNITIES = 15     # communities listed member by member
 MAX_MEMBERS = 40         # members named per community
-MAX_ARTICLES = 200
+MAX_ARTICLES = 50
 MAX_SKIPPED = 20         # skipped inputs listed one by one; above, grouped by reason
 
 CLASS_NAMES = {
@@ -281,9 +281,11 @@ def _articles(graph: Graph, analysis: an.Analysis, stats: BuildStats, docs: dict
     if not rows:
         out += ["No articles.", ""]
     else:
-        out += [note, ""] + table(header, rows[:MAX_ARTICLES])
-        if len(rows) > MAX_ARTICLES:
-            out += [f"and {len(rows) - MAX_ARTICLES} more articles.", ""]
+        if len(rows) > MAX_ARTICLES:    # the richest articles, in the same order
+            keep = sorted(range(len(rows)), key=lambda i: (-int(rows[i][3]), -int(rows[i][2]), i))[:MAX_ARTICLES]
+            note += f" The {MAX_ARTICLES} with the most facts of {len(rows)} articles:"
+            rows = [rows[i] for i in sorted(keep)]
+        out += [note, ""] + table(header, rows)
     out += _skipped(stats.skipped)
     if stats.notes:
         out += ["Notes from reading the files:", ""]

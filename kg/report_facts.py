@@ -19,6 +19,7 @@ MAX_OFFICIALS = 40
 MAX_COUNTRIES = 30
 MAX_POLICIES = 50
 MAX_TIMELINE = 60
+MAX_IMPOSERS = 15
 # The policy classes the contract fixes, for graphs written without the ontology; with
 # it, every class under kg:Policy counts (read from the graph).
 POLICY_CLASSES = ("Policy", "ExportControl", "ExportBan", "Tariff", "AntiDumpingDuty", "CountervailingDuty",
@@ -47,6 +48,8 @@ class Facts:
     inverse: dict = field(default_factory=dict)      # entity IRI -> predicate -> [subject IRI]
     policy_classes: set = field(default_factory=set)
     class_label: dict = field(default_factory=dict)
+    ranked_policies: list = field(default_factory=list)     # policy IRIs, most central first
+    policy_set: set = field(default_factory=set)
 
     @classmethod
     def read(cls, graph, analysis: an.Analysis, name: dict) -> "Facts":
@@ -70,6 +73,8 @@ class Facts:
             return c == KG_NS + "Policy" or any(under_policy(p, seen + (c,)) for p in parents.get(c, ())
                                                 if p not in seen)
         facts.policy_classes = {an.local_name(c) for c in parents if under_policy(c)} | set(POLICY_CLASSES)
+        facts.ranked_policies = [i for i in analysis.ranked("pagerank") if facts._policy_types(i)]
+        facts.policy_set = set(facts.ranked_policies)
         return facts
 
     def out(self, iri: str, p: URIRef) -> list[str]:
@@ -86,11 +91,20 @@ class Facts:
     def names(self, iris) -> list[str]:
         return sorted({self.name[i] for i in iris if i in self.name}, key=lambda v: (v.casefold(), v))
 
+    def ranked_names(self, iris) -> list[str]:
+        """Names of the entities, most central first (for cells that show only the first few)."""
+        pr = self.analysis.pagerank
+        return [self.name[i] for i in sorted(set(iris), key=lambda i: (-pr.get(i, 0.0), self.name[i].casefold(), i))
+                if i in self.name]
+
     def types(self, iri: str) -> set[str]:
         return {an.local_name(str(t)) for t in self.index.get(URIRef(iri), {}).get(RDF.type, ())}
 
-    def is_policy(self, iri: str) -> bool:
+    def _policy_types(self, iri: str) -> bool:
         return bool(self.types(iri) & self.policy_classes) or self.analysis.entities[iri]["type"] in self.policy_classes
+
+    def is_policy(self, iri: str) -> bool:
+        return iri in self.policy_set
 
     def kind(self, iri: str) -> str:
         t = self.analysis.entities[iri]["type"]
@@ -112,7 +126,7 @@ class Facts:
         return cap(ids, limit)
 
     def policies(self) -> list[str]:
-        return [i for i in self.analysis.ranked("pagerank") if self.is_policy(i)]
+        return self.ranked_policies
 
 
 # ---------------------------------------------------------------- officials
@@ -127,7 +141,7 @@ def officials(f: Facts) -> list[str]:
             continue
         leads = set(f.out(iri, LEADER_OF))
         bodies = [f.name[b] + (" (leader)" if b in leads else "") for b in sorted(set(served), key=lambda b: f.name[b])]
-        titles = sorted({md(t) for t in f.values(iri, TITLE)} | {md(t) for t in e.get("titles", [])})
+        titles = _one_per_case(f.values(iri, TITLE) + list(e.get("titles", [])))
         rows.append((-len(e.get("docs", [])), -f.analysis.pagerank.get(iri, 0.0), e["label"].casefold(), iri,
                      [f.name[iri], cap(titles, 3), cap(bodies, 4), str(len(e.get("docs", [])))]))
     if not rows:
@@ -139,6 +153,17 @@ def officials(f: Facts) -> list[str]:
     if len(rows) > MAX_OFFICIALS:
         out += [f"and {len(rows) - MAX_OFFICIALS} more: `kg query output/graph.ttl --name offices` lists all.", ""]
     return out
+
+
+def _one_per_case(values: list[str]) -> list[str]:
+    """Escaped values, one per case-insensitive spelling ("Finance Minister", not also "finance minister")."""
+    best: dict[str, str] = {}
+    for v in values:
+        key = " ".join(v.split()).casefold()
+        # the most capitalised spelling, then the first in code-point order
+        if key not in best or (-sum(c.isupper() for c in v), v) < (-sum(c.isupper() for c in best[key]), best[key]):
+            best[key] = v
+    return sorted((md(v) for v in best.values()), key=lambda t: (t.casefold(), t))
 
 
 # ---------------------------------------------------------------- countries
@@ -182,15 +207,15 @@ def countries(f: Facts) -> list[str]:
         weight = len(imposed) + len(faced) + len(set(people)) + len(partners)
         rows.append((-weight, -f.analysis.pagerank.get(iri, 0.0), e["label"].casefold(), iri,
                      [f.name[iri] + ("" if e["type"] == "Country" else f" ({md(e['type'])})"),
-                      counted(f.names(imposed)), counted(f.names(faced)), counted(f.names(people)),
-                      counted(f.names(partners))]))
+                      counted(f.ranked_names(imposed)), counted(f.ranked_names(faced)),
+                      counted(f.ranked_names(people)), counted(f.ranked_names(partners))]))
     if not rows:
         return out + ["No country has a measure, an official or a partner in the graph.", ""]
     rows.sort()
     out += ["What each country (or bloc and body that imposed or faced a measure) did and with whom: "
             "measures it imposed and faced, the officials who serve it, and its partners (countries and "
             "bodies in the same agreement or event, themselves or through their officials). "
-            "Most involved first; each cell gives the count, then the first few.", ""]
+            "Most involved first; each cell gives the count, then the most central few.", ""]
     out += table(["country", "measures imposed", "measures faced", "officials", "partners"],
                  [r[-1] for r in rows[:MAX_COUNTRIES]])
     more = []
@@ -211,6 +236,7 @@ def policies(f: Facts, docs: dict) -> list[str]:
     out = ["## Policies", ""]
     if not pols:
         return out + ["No policies were found.", ""]
+    out += _by_imposer(f, pols)
     out += [f"{plural(len(pols), 'policy', 'policies')}, most central first: who imposed each, "
             "on what goods, aimed at whom, and when.", ""]
     rows = []
@@ -225,6 +251,26 @@ def policies(f: Facts, docs: dict) -> list[str]:
     out += table(["policy", "type", "imposed by", "on (goods)", "targets", "when", "articles"], rows)
     if len(pols) > MAX_POLICIES:
         out += [f"and {len(pols) - MAX_POLICIES} more: `kg query output/graph.ttl --name policies` lists all.", ""]
+    return out
+
+
+def _by_imposer(f: Facts, pols: list[str]) -> list[str]:
+    """Measures counted by imposer (agreements by party), the most active first, with their kinds."""
+    by: dict[str, dict[str, int]] = {}
+    for iri in pols:
+        for who in set(f.out(iri, IMPOSED_BY) or f.out(iri, PARTY)):
+            kinds = by.setdefault(who, {})
+            kinds[f.kind(iri)] = kinds.get(f.kind(iri), 0) + 1
+    if not by:
+        return []
+    order = sorted(by, key=lambda w: (-sum(by[w].values()), f.name[w].casefold(), w))
+    rows = [[f.name[w], str(sum(by[w].values())),
+             ", ".join(f"{n} {k}" for k, n in sorted(by[w].items(), key=lambda kv: (-kv[1], kv[0])))]
+            for w in order[:MAX_IMPOSERS]]
+    out = ["By imposer (for agreements, each party), most measures first:", ""]
+    out += table(["imposer", "measures", "kinds"], rows)
+    if len(order) > MAX_IMPOSERS:
+        out += [f"and {len(order) - MAX_IMPOSERS} more imposers.", ""]
     return out
 
 

@@ -282,7 +282,7 @@ def _resolve_occurrences(results, ents, facts, entities):
     for f in facts:
         s = uid_of.get(f.subject, f.subject)
         o = uid_of.get(f.obj, f.obj) if isinstance(f.obj, str) else f.obj
-        out.append(ResolvedFact(s, f.predicate, o, f.evidence))
+        out.append(ResolvedFact(s, f.predicate, o, f.evidence, f.weak))
     # Facts whose subject is a person but whose object is unresolved, or leftovers, are dropped.
     out = [f for f in out if "#" not in f.subject and not (isinstance(f.obj, str) and "#" in f.obj)]
     out = latest_state(out, {r.document.doc_id: r.document.date for r in results})

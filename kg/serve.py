@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 DEFAULT_PORT = 7878
 DEFAULT_HOST = "127.0.0.1"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
-START_TIMEOUT = 60.0     # seconds for the server to answer once started
+START_TIMEOUT = 180.0    # seconds for the server to answer once started (a loaded machine is slow)
 STOP_TIMEOUT = 10.0      # seconds for it to exit once asked
 
 
@@ -99,13 +99,19 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def _wait_until_up(proc: subprocess.Popen, url: str, timeout: float = START_TIMEOUT) -> None:
+def _last_line(log_file: Path) -> str:
+    try:
+        lines = [line for line in log_file.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+    except OSError:
+        lines = []
+    return _one_line(lines[-1]) if lines else "no message"
+
+
+def _wait_until_up(proc: subprocess.Popen, url: str, log_file: Path, timeout: float = START_TIMEOUT) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
-            last = [line for line in err.splitlines() if line.strip()]
-            raise _user_error(f"the oxigraph server stopped at start: {_one_line(last[-1]) if last else 'no message'}")
+            raise _user_error(f"the oxigraph server stopped at start: {_last_line(log_file)}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 response.read()
@@ -143,7 +149,7 @@ def serve(graph: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, timeo
           announce=None) -> int:
     """Serve ``graph`` until interrupted; returns the server's exit status (0 when stopped by us).
 
-    ``announce(base_url, triples)`` is called once the server answers (default: a line on stderr).
+    ``announce(base_url, triples, graph)`` is called once the server answers (default: a line on stderr).
     """
     binary = oxigraph_binary()
     if not 0 < port < 65536:
@@ -158,17 +164,18 @@ def serve(graph: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, timeo
             cmd += ["--timeout-s", str(timeout)]
         log.info("starting %s", " ".join(cmd))
         # Its own process group: a Ctrl-C in the terminal reaches kg, which stops the server itself.
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, start_new_session=True, preexec_fn=_child_setup)
+        # Its messages go to a file (a pipe nobody reads could fill up and stall it).
+        log_file = Path(tmp) / "server.log"
+        with open(log_file, "wb") as err:
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+                                    start_new_session=True, preexec_fn=_child_setup)
         try:
             base = f"http://{_url_host(host)}:{port}"
-            _wait_until_up(proc, base + "/query?query=ASK%7B%7D")
+            _wait_until_up(proc, base + "/query?query=ASK%7B%7D", log_file)
             (announce or _announce)(base, triples, Path(graph))
             code = proc.wait()
-            err = proc.stderr.read().decode("utf-8", "replace").strip() if proc.stderr else ""
             if code:
-                raise _user_error(f"the oxigraph server stopped (exit status {code}): "
-                                  f"{_one_line(err.splitlines()[-1]) if err else 'no message'}")
+                raise _user_error(f"the oxigraph server stopped (exit status {code}): {_last_line(log_file)}")
             return 0
         except KeyboardInterrupt:      # Ctrl-C, and SIGTERM/SIGHUP through kg.cli
             _stop(proc)
@@ -176,8 +183,6 @@ def serve(graph: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, timeo
             return 0
         finally:
             _stop(proc)
-            if proc.stderr:
-                proc.stderr.close()
 
 
 def _announce(base: str, triples: int, graph: Path) -> None:

@@ -43,8 +43,8 @@ def test_put_then_get_gives_an_equal_result_carrying_the_current_document(tmp_pa
     assert got.document is moved
     assert (c.stats.hits, c.stats.misses, c.stats.writes) == (1, 1, 1)
     # The entry does not hold the article text (the key stands for it).
-    (entry,) = [p for p in tmp_path.rglob("*.pkl")]
-    _, stored = pickle.loads(entry.read_bytes())
+    (entry,) = [p for p in tmp_path.rglob("*.json")]
+    stored = kgcache.load_entry(entry.read_bytes(), c.key(doc))
     assert stored.document.text == ""
     assert not [p for p in tmp_path.rglob("*.tmp")]
 
@@ -69,10 +69,10 @@ def test_reuse_finds_an_entry_before_ingestion(tmp_path):
     doc = document()
     c.put(doc, result_for(doc))
     again = ArticleCache(tmp_path, "ctx" * 8)
-    assert again.reuse(f"elsewhere/{doc.doc_id}.txt", "cd" * 32) is None       # other bytes
-    assert again.reuse(f"elsewhere/other-name.txt", doc.sha256) is None         # other name
-    known = again.reuse(f"elsewhere/{doc.doc_id}.txt", doc.sha256)
-    assert known is not None and known.text == "" and known.path == f"elsewhere/{doc.doc_id}.txt"
+    assert again.reuse(doc.doc_id, "cd" * 32) is None       # other bytes
+    assert again.reuse("other-name", doc.sha256) is None     # another article's identity
+    known = again.reuse(doc.doc_id, doc.sha256)
+    assert known is not None and known.text == "" and known.doc_id == doc.doc_id
     assert (known.title, known.date, known.notes) == (doc.title, doc.date, doc.notes)
     hit = again.get(known)
     assert hit is not None and hit.document is known and hit.facts == result_for(doc).facts
@@ -102,17 +102,60 @@ def test_another_context_misses(tmp_path):
     assert ArticleCache(tmp_path, "one" * 8).get(doc) is not None
 
 
-def test_damaged_or_foreign_entries_are_misses(tmp_path):
+class _Marker:
+    """Unpickling this creates a file: proof that code ran."""
+
+    def __init__(self, path):
+        self.path = str(path)
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
+
+
+def _same_length_edit(raw: bytes) -> bytes:
+    """``raw`` with one letter of an entity's name changed (same length)."""
+    at = raw.index(b'"name":"Japan"') + len(b'"name":"Jap')
+    return raw[:at] + b"o" + raw[at + 1:]
+
+
+def test_damaged_edited_foreign_or_code_entries_are_rejected_and_counted(tmp_path):
     c = ArticleCache(tmp_path, "ctx" * 8)
-    doc = document()
+    doc, other = document(), document(doc_id="a02")
     c.put(doc, result_for(doc))
-    (entry,) = tmp_path.rglob("*.pkl")
-    entry.write_bytes(b"not a pickle")
-    assert c.get(doc) is None
-    entry.write_bytes(pickle.dumps(("another key", result_for(doc))))
-    assert c.get(doc) is None
-    entry.write_bytes(pickle.dumps((c.key(doc), {"not": "a result"})))
-    assert c.get(doc) is None
+    c.put(other, result_for(other))
+    entry, other_entry = c._path(c.key(doc)), c._path(c.key(other))
+    good = entry.read_bytes()
+    marker = tmp_path / "code-ran"
+    bad = {
+        "not an entry": b"not an entry",
+        "truncated": good[:-10],
+        "same-length edit": _same_length_edit(good),
+        "foreign (another article's entry)": other_entry.read_bytes(),
+        "crafted pickle": pickle.dumps(_Marker(marker)),
+        "old pickled format": pickle.dumps((c.key(doc), result_for(doc))),
+        "checksum recomputed but not our format": good.replace(b'"version": "3"', b'"version": "9"'),
+    }
+    assert len(_same_length_edit(good)) == len(good)
+    for n, (what, raw) in enumerate(bad.items(), start=1):
+        entry.write_bytes(raw)
+        fresh = ArticleCache(tmp_path, "ctx" * 8)
+        assert fresh.get(doc) is None, what
+        assert fresh.reuse(doc.doc_id, doc.sha256) is None, what
+        assert (fresh.stats.rejected, fresh.stats.misses) == (1, 1), what     # counted once
+    assert not marker.exists()
+    entry.write_bytes(good)
+    assert ArticleCache(tmp_path, "ctx" * 8).get(doc) == replace(result_for(doc), document=doc)
+
+
+def test_decode_builds_only_kg_records():
+    from kg.cache import BadEntry, decode, encode
+
+    value = result_for(document())
+    assert decode(encode(value)) == value
+    for data in ({"$": "Popen", "args": ["true"]}, {"$": "Document", "doc_id": "x", "evil": 1},
+                 {"$s": [[1]]}, {"other": 1}, {"$t": "x"}):
+        with pytest.raises(BadEntry):
+            decode(data)
 
 
 def test_unwritable_cache_does_not_fail_the_build(tmp_path):
@@ -224,7 +267,7 @@ def test_cache_dir_option_and_date_option(tmp_path, counted):
     extract_corpus(opts, BuildStats())
     extract_corpus(opts, BuildStats())
     assert counted == ["a"]
-    assert list((tmp_path / "elsewhere").rglob("*.pkl")) and not (tmp_path / "out" / ".kg-cache").exists()
+    assert list((tmp_path / "elsewhere").rglob("*.json")) and not (tmp_path / "out" / ".kg-cache").exists()
     extract_corpus(replace(opts, date="2024-05-06"), BuildStats())
     assert counted == ["a", "a"]
 
@@ -248,11 +291,12 @@ def build_graph_file(src: Path, out: Path, **kw) -> bytes:
 
 
 @pytest.mark.model
+@pytest.mark.slow
 def test_adding_one_article_parses_one_and_equals_a_clean_build(tmp_path, monkeypatch):
     src = corpus_of(tmp_path, "corpus", 20)
     out = tmp_path / "out"
     build_graph_file(src, out)                                   # clean, fills the cache
-    assert len(list((out / ".kg-cache").rglob("*.pkl"))) == 20
+    assert len(list((out / ".kg-cache").rglob("*.json"))) == 20
     extra = corpus_of(tmp_path, "more", 21)
     added = sorted(set(p.name for p in extra.iterdir()) - set(p.name for p in src.iterdir()))
     assert len(added) == 1
@@ -297,3 +341,31 @@ def test_cache_filled_by_two_workers_serves_one(tmp_path):
     pooled = build_graph_file(src, out, workers=2)
     inline = build_graph_file(src, out, workers=1)
     assert pooled == inline
+
+
+@pytest.mark.model
+def test_tampered_cache_files_change_nothing_and_run_no_code(tmp_path, capsys):
+    """A crafted pickle or a same-length edit in every cache file: the graph equals a clean build's."""
+    from kg import cli
+
+    src = corpus_of(tmp_path, "corpus", 4)
+    out = tmp_path / "out"
+    clean = build_graph_file(src, tmp_path / "clean", cache=False)
+    assert build_graph_file(src, out) == clean
+    marker = tmp_path / "code-ran"
+    files = sorted(p for p in (out / ".kg-cache").rglob("*") if p.is_file())
+    assert len(files) >= 4
+    for n, path in enumerate(files):
+        raw = path.read_bytes()
+        if n % 2 and b'"name":"' in raw:   # change one letter of a name, keep the length
+            at = raw.index(b'"name":"') + len(b'"name":"')
+            raw = raw[:at] + bytes([raw[at] ^ 1]) + raw[at + 1:]
+        else:
+            raw = pickle.dumps(_Marker(marker))
+        path.write_bytes(raw)
+    capsys.readouterr()
+    assert cli.main(["build", str(src), "--out", str(out), "--no-validate", "--workers", "1"]) == 0
+    err = capsys.readouterr().err
+    assert f"{len(files)} cache entries rejected" in err
+    assert (out / "graph.ttl").read_bytes() == clean
+    assert not marker.exists()

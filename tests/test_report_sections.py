@@ -228,9 +228,72 @@ def test_long_lists_are_bounded():
     timeline = section(report, "Policy timeline")
     assert len(rows(timeline)) == rf.MAX_TIMELINE + 1
     assert f"The {rf.MAX_TIMELINE} latest of {rf.MAX_TIMELINE + rf.MAX_OFFICIALS + 5} dated measures" in timeline
-    assert len(rows(section(report, "Policies"))) == rf.MAX_POLICIES + 1
+    policies = section(report, "Policies")
+    assert len(rows(policies)) == (rf.MAX_IMPOSERS + 1) + (rf.MAX_POLICIES + 1)
+    assert f"and {rf.MAX_OFFICIALS + 5 - rf.MAX_IMPOSERS} more imposers." in policies
     articles = section(report, "Articles")
     assert "30 inputs were skipped, by reason:" in articles
     assert "| not English text | 20 | in/1.txt, in/10.txt, in/11.txt and 17 more |" in articles
     assert "| empty | 10 |" in articles
     assert len(report.splitlines()) < 600
+
+
+def test_many_articles_show_the_richest():
+    from kg.model import ArticleStats
+    from kg.report import MAX_ARTICLES
+
+    m = GraphMaker()
+    arts = [ArticleStats(f"a{i:03d}", f"Title {i}", i % 7, (i * 37) % 101) for i in range(MAX_ARTICLES + 30)]
+    s = section(render_report(m.g, an.analyze(m.g), BuildStats(articles=arts)), "Articles")
+    shown = rows(s)[1:]
+    assert len(shown) == MAX_ARTICLES and f"The {MAX_ARTICLES} with the most facts of {MAX_ARTICLES + 30}" in s
+    assert [r[0] for r in shown] == sorted(r[0] for r in shown)
+    assert min(int(r[3]) for r in shown) >= sorted((a.facts for a in arts), reverse=True)[MAX_ARTICLES - 1]
+
+
+def test_sampled_betweenness_states_its_sample_size():
+    from browser_support import synthetic_graph
+
+    g = synthetic_graph(an.EXACT_BETWEENNESS_MAX + 200)
+    a = an.analyze(g)
+    assert a.betweenness_sample == an.BETWEENNESS_SAMPLE
+    s = section(render_report(g, a, BuildStats()), "Most central entities")
+    assert f"estimated from {an.BETWEENNESS_SAMPLE} sampled sources (seed {an.SEED})" in s
+
+
+def test_policies_counted_by_imposer(files):
+    s = section(files["report.md"], "Policies")
+    by = s.split("By imposer", 1)[1].split("\n\n", 2)[1]
+    table = {r[0]: (r[1], r[2]) for r in rows(by)[1:]}
+    assert table["Kenya"][0] == "2" and "1 Trade agreement" in table["Kenya"][1]
+    assert table["East African Community"] == ("1", "1 Tariff")
+    assert table["Tanzania"] == ("1", "1 Tariff") and table["Peru"] == ("1", "1 Trade agreement")
+    assert list(table)[0] == "Kenya"
+
+
+def test_offices_spelled_in_two_cases_show_once_and_cells_split_on_semicolons():
+    from kg.report_text import counted
+
+    m = GraphMaker()
+    d = m.doc("x1", "Fiji")
+    fiji = m.entity("country/fiji", "Country", "Fiji", d)
+    p = m.entity("person/tui", "Official", "Sera Tui", d, title="finance minister")
+    m.g.add((p, URIRef(K + "title"), Literal("Finance Minister")))
+    fact(m, p, "officialOf", fiji, d)
+    s = section(render_report(m.g, an.analyze(m.g), BuildStats()), "Officials")
+    assert rows(s)[1] == ["Sera Tui", "Finance Minister", "Fiji", "1"]
+    assert counted(["quota on sugar, rice", "ban on pork"], 1) == "2: quota on sugar, rice and 1 more"
+    assert counted(["quota on sugar, rice", "ban on pork"]) == "2: quota on sugar, rice; ban on pork"
+
+
+def test_figures_are_the_same_bytes_in_another_process():
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys; from kg import figures; "
+            "sys.stdout.write(figures.measures_per_month({'Chile': {'2025-01': 2}, 'Peru': {'2025-03': 1}}) + "
+            "figures.largest_communities([('1: around Chile', {'countries': 2, 'officials': 3})]))")
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
+    assert len(outs) == 1 and "</svg>" in outs.pop()
