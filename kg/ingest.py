@@ -165,7 +165,8 @@ def article(doc_id: str, name: str, box: list[str], kind: str, sha: str, notes: 
                 paragraphs.append(line)
     del text
     if not paragraphs or (title and len(paragraphs) == 1):
-        return Skip(name, NO_MAIN_TEXT if kind == "html" else NO_TEXT, "no main text" if kind == "html" else "empty")
+        return Skip(name, NO_MAIN_TEXT if kind == "html" else NO_TEXT,
+                    "no main text" if kind == "html" else "no article text")
     title = title or split_headline(paragraphs[:1])
     if not looks_english(" ".join(_sample(paragraphs))):
         return Skip(name, NOT_ENGLISH, "not English")

@@ -65,5 +65,6 @@ def command(args) -> int:
                     out.write(f"{label}: {' '.join(value.split())}\n")
             out.write("\n" + item.text + "\n")
     skipped = sum(counts.values())
-    print(f"kg text: {shown} articles, {skipped} skipped{skip_kinds(counts)}", file=sys.stderr)
+    print(f"kg text: {shown} article{'' if shown == 1 else 's'}, {skipped} skipped{skip_kinds(counts)}",
+          file=sys.stderr)
     return 0 if shown else 1

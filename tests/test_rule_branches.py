@@ -41,6 +41,12 @@ def policy(corpus_facts, imposer) -> dict[str, set[str]]:
     return props
 
 
+# A measure whose author the rules do not find falls back to the article's dateline country or
+# first subject country; this lead sentence makes that fallback a wrong answer (Mexico), so that
+# the cases below test the rule itself.
+LEAD = "Mexico reported strong growth in May. "
+
+
 def people(corpus) -> set[str]:
     return {e.label for e in corpus.entities.values() if e.type in ("Person", "Official")}
 
@@ -52,14 +58,14 @@ def people(corpus) -> set[str]:
     ("Duties on Brazilian sugar were imposed by Morocco last week.", "Morocco", "Brazil", "sugar"),
 ])
 def test_passive_agent_is_the_imposer(nlp, text, imposer, target, good):
-    props = policy(facts(build(nlp, text)), imposer)
+    props = policy(facts(build(nlp, LEAD + text)), imposer)
     assert target in props.get("targets", set()) and good in props.get("appliesTo", set())
 
 
 def test_passive_target_is_not_the_imposer(nlp):
     # the demonym names the target, the agent the imposer; never the other way round
-    f = facts(build(nlp, "Tariffs on Chinese steel were imposed by Canada."))
-    assert ("China", "imposedBy") not in {(o, p) for _, p, o in f}
+    f = facts(build(nlp, LEAD + "Tariffs on Chinese steel were imposed by Canada."))
+    assert {o for _, p, o in f if p == "imposedBy"} == {"Canada"}
     assert any(p == "imposedBy" and o == "Canada" for _, p, o in f)
 
 
@@ -70,7 +76,7 @@ def test_passive_target_is_not_the_imposer(nlp):
     ("Chile moved to restrict exports of lithium to Japan.", "Chile", "Japan", "lithium"),
 ])
 def test_subject_of_the_governing_verb_imposes(nlp, text, imposer, target, good):
-    props = policy(facts(build(nlp, text)), imposer)
+    props = policy(facts(build(nlp, LEAD + text)), imposer)
     assert good in props.get("appliesTo", set()) and target in props.get("targets", set())
 
 

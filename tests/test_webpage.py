@@ -175,7 +175,7 @@ def test_kg_text_prints_what_kg_reads(tmp_path):
     assert rows[1]["title"] == "Chile cuts copper duties" and rows[1]["date"] == "--05-02" and rows[1]["url"] is None
     err = result.stderr.splitlines()
     assert f"kg text: skipped {tmp_path / 'empty.html'}: {NO_MAIN_TEXT}" in err
-    assert err[-1] == "kg text: 2 articles, 1 skipped (1 no main text)"
+    assert err[-1] == "kg text: 2 articles, 1 skipped (no main text: 1)"
     plain = run_kg("text", tmp_path / "news.html")
     assert plain.returncode == 0
     assert plain.stdout.startswith(f"==> {tmp_path / 'news.html'} <==\nid: news\n"
@@ -187,7 +187,7 @@ def test_kg_text_with_nothing_to_show_is_exit_1(tmp_path):
     (tmp_path / "empty.html").write_text("<html><body></body></html>", encoding="utf-8")
     result = run_kg("text", tmp_path / "empty.html", tmp_path / "gone.txt")
     assert result.returncode == 1 and result.stdout == "" and "Traceback" not in result.stderr
-    assert result.stderr.splitlines()[-1] == "kg text: 0 articles, 2 skipped (1 missing, 1 no main text)"
+    assert result.stderr.splitlines()[-1] == "kg text: 0 articles, 2 skipped (missing: 1, no main text: 1)"
 
 
 @pytest.mark.model

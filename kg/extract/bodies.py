@@ -41,6 +41,10 @@ def _glued(doc, start: int, end: int) -> bool:
     return before or after
 
 
+def nxt_text(doc, end: int) -> str:
+    return doc[end].text if end < len(doc) else ""
+
+
 def _country_words(words) -> bool:
     """ "Franco-German", "German Democratic Republic": words that only name countries."""
     lex = lexicon()
@@ -76,6 +80,9 @@ def organization(par: Paragraph, start: int, end: int, label: str) -> str | None
     known = name in lex.org_forms
     if _glued(doc, start, end):
         return None
+    if not known and len(words) == 1 and words[0].is_upper and (
+            len(words[0]) > 6 or (nxt_text(doc, end) == ":")):
+        return None     # "RELATIONSHIP", "SUBJECT:": a shouted word or a field label, not an acronym
     nxt = doc[end] if end < len(doc) else None
     if not known and (any(c in name for c in '"|/“”') or any(ch.isdigit() for ch in name)
                       or words[-1].lower_ in lex.instrument_heads or table_row(doc) or _country_words(words)

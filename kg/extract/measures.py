@@ -63,6 +63,8 @@ def goods_heads(anchor, gov) -> list:
                                 visit(g, depth + 1)
                     if c.dep_ == "appos" and c.pos_ == "NOUN":
                         visit(c, depth + 1)
+                for x in _examples(t):      # "goods taken from a list that ranged from computers to film"
+                    visit(x, depth + 1)
 
     own_args = any(c.dep_ in ("nsubj", "nsubjpass", "dobj") for c in anchor.children)
     if anchor.dep_ == "acomp" or (anchor.dep_ == "conj" and anchor.pos_ == "VERB" and not own_args):
@@ -97,6 +99,31 @@ def goods_heads(anchor, gov) -> list:
                 seen.add(t.i)
                 heads.append(t)
     return heads
+
+
+def _examples(t) -> list:
+    """Goods a generic noun is illustrated by: "ranging from X and Y to Z", "including X"."""
+    out = []
+    for x in t.subtree:
+        if x.i - t.i > 25:
+            break
+        path, node = [], x.head
+        while node.i != t.i and node.head.i != node.i and len(path) < 6:
+            path.append(node)
+            node = node.head
+        if any(n.pos_ == "NOUN" and base(n) not in _words("container_nouns") for n in path):
+            continue        # "materials essential to industries ranging from ...": the industries' range
+        if x.pos_ == "VERB" and verb_forms(x) & {"range", "include", "span", "cover"}:
+            for c in x.children:
+                if c.dep_ == "prep" and c.lower_ in ("from", "to"):
+                    out.extend(g for g in c.children if g.dep_ == "pobj")
+                    for g in c.children:        # "to power tools": a second "to" may hang on "from"
+                        for cc in g.children:
+                            if cc.dep_ == "prep" and cc.lower_ == "to":
+                                out.extend(h for h in cc.children if h.dep_ == "pobj")
+                if c.dep_ == "dobj" and x.lower_.startswith("includ"):
+                    out.append(c)
+    return out
 
 
 def crosses_flow(t, anchor) -> bool:
@@ -166,6 +193,8 @@ def _list_items(root) -> list:
             continue
         if t.pos_ in ("VERB", "AUX") and t.tag_ not in ("VBN", "VBG") or t.lower_ in ("which", "that", "who", ";"):
             break
+        if depth == 0 and (t.text in ("—", "–", "--", ":") or t.lower_ in ("from", "to", "for", "with", "in")):
+            break       # "magnets—materials essential to industries ...": the list is over
         if skip or depth and t.lower_ == "except":
             continue
         if base(t) in _TRADE_WORDS:
