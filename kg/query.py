@@ -322,5 +322,6 @@ def command(args) -> int:
 
     from kg.query_proc import run_stoppable
 
-    run_stoppable(work, args.timeout or None, lambda text: print(f"kg query: warning: {text}", file=sys.stderr))
+    limit = args.timeout if 0 < args.timeout < float("inf") else None
+    run_stoppable(work, limit, lambda text: print(f"kg query: warning: {text}", file=sys.stderr))
     return 0
