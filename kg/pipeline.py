@@ -49,7 +49,7 @@ def build(options: BuildOptions) -> BuildStats:
     """Run the whole build and write the outputs (all or nothing). Returns what it did."""
     from kg import analyze, export, render, report
     from kg.graph import build_graph
-    from kg.io import write_output_set
+    from kg.output_set import write_output_set
     from kg.resolve import resolve
     from kg.validate import validate_unless_known
 
