@@ -142,6 +142,7 @@ def test_search_finds_an_entity_that_is_not_drawn(news_page):
         assert page.text_content("#kg-details h2").strip() == "Reuters"
         assert "Not in the drawing" in page.text_content("#kg-details .kg-note")
         assert "Mentioned in 1 article" in page.text_content("#kg-details")
+        assert "Communitynone (no links)" in page.text_content("#kg-details .kg-metrics")
         assert page.evaluate("kgView.network.getSelectedNodes()") == []
         assert_clean(log)
 
