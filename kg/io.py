@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -199,6 +200,8 @@ def leftover_temp_files(folder: str | os.PathLike) -> list[Path]:
 
 SET_LINK = ".kg-set"            # OUT/.kg-set -> .kg-set-<pid>-<token>: the current output set
 SET_PREFIX = ".kg-set-"
+_SET_DIR_RE = re.compile(r"\.kg-set-\d+-[0-9a-f]{8}")
+_TEMP_RE = re.compile(r"\..+\.[0-9a-f]{8}\.tmp")     # kg's temporary files and links: .NAME.XXXXXXXX.tmp
 
 
 @dataclass
@@ -255,12 +258,12 @@ def remove_leftovers(out: str | os.PathLike) -> list[str]:
     removed = []
     for path in sorted(out.iterdir()):
         name = path.name
-        if name.startswith(SET_PREFIX) and path.is_dir() and not path.is_symlink():
+        if _SET_DIR_RE.fullmatch(name) and path.is_dir() and not path.is_symlink():
             if (current is not None and path.name == current.name) or _pid_alive(name):
                 continue
             shutil.rmtree(path, ignore_errors=True)
             removed.append(name)
-        elif name.startswith(".") and name.endswith(TEMP_SUFFIX):
+        elif _TEMP_RE.fullmatch(name):
             _unlink(path)
             removed.append(name)
     return removed

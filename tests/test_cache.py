@@ -140,7 +140,7 @@ def test_damaged_edited_foreign_or_code_entries_are_rejected_and_counted(tmp_pat
         entry.write_bytes(raw)
         fresh = ArticleCache(tmp_path, "ctx" * 8)
         assert fresh.get(doc) is None, what
-        assert fresh.reuse(doc.path, doc.sha256) is None, what
+        assert fresh.reuse(doc.doc_id, doc.sha256) is None, what
         assert (fresh.stats.rejected, fresh.stats.misses) == (1, 1), what     # counted once
     assert not marker.exists()
     entry.write_bytes(good)
@@ -291,6 +291,7 @@ def build_graph_file(src: Path, out: Path, **kw) -> bytes:
 
 
 @pytest.mark.model
+@pytest.mark.slow
 def test_adding_one_article_parses_one_and_equals_a_clean_build(tmp_path, monkeypatch):
     src = corpus_of(tmp_path, "corpus", 20)
     out = tmp_path / "out"

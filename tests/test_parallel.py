@@ -352,6 +352,7 @@ def graph_of(src: Path, out: Path, **kw) -> bytes:
 
 
 @pytest.mark.model
+@pytest.mark.slow
 def test_two_workers_build_the_same_graph_as_one(tmp_path):
     src = corpus_copy(tmp_path, n_copies=2)
     one = graph_of(src, tmp_path / "one", workers=1, cache=False)

@@ -41,6 +41,10 @@ def _glued(doc, start: int, end: int) -> bool:
     return before or after
 
 
+def nxt_text(doc, end: int) -> str:
+    return doc[end].text if end < len(doc) else ""
+
+
 def _country_words(words) -> bool:
     """ "Franco-German", "German Democratic Republic": words that only name countries."""
     lex = lexicon()
@@ -76,6 +80,9 @@ def organization(par: Paragraph, start: int, end: int, label: str) -> str | None
     known = name in lex.org_forms
     if _glued(doc, start, end):
         return None
+    if not known and len(words) == 1 and words[0].is_upper and (
+            len(words[0]) > 6 or (nxt_text(doc, end) == ":")):
+        return None     # "RELATIONSHIP", "SUBJECT:": a shouted word or a field label, not an acronym
     nxt = doc[end] if end < len(doc) else None
     if not known and (any(c in name for c in '"|/“”') or any(ch.isdigit() for ch in name)
                       or words[-1].lower_ in lex.instrument_heads or table_row(doc) or _country_words(words)
@@ -98,7 +105,7 @@ def organization(par: Paragraph, start: int, end: int, label: str) -> str | None
         if not known:
             return None     # "foot-and-mouth disease (FMD)": the short form of something that is no body
     if start > 0 and end < len(doc) and doc[start - 1].text == "(" and doc[end].text == ")" and len(words) == 1 \
-            and not known and not (start > 1 and par.tok_ent.get(start - 2)):
+            and not known:
         return None         # "(Excerpt)": a bracketed word, no body
     if name in table.acronyms:
         ent = table.entities[table.acronyms[name]]

@@ -12,7 +12,7 @@ the text names none does the closed table of one-country offices supply it.
 from __future__ import annotations
 
 from kg.extract.context import Paragraph
-from kg.extract.titles import entity_in, is_head, match_office, portfolio_word, shouting, split_body, title_run
+from kg.extract.titles import bodyish, entity_in, is_head, match_office, portfolio_word, shouting, split_body, title_run
 from kg.lexicon import Office, lexicon
 from kg.model import COUNTRY, OFFICIAL, ORGANIZATION, PERSON, Literal
 
@@ -181,8 +181,7 @@ def _title_before(par: Paragraph, start: int, person: str) -> bool:
         cand = run[s:]
         if cand[0].text in ("-", "–") or cand[0].lower_ in ("and", "&"):
             continue
-        if lex.office(cand.text) or (s == len(run) - 1 or not any(
-                t.lower_ in lex.org_heads for t in cand[:-1])):
+        if lex.office(cand.text) or (s == len(run) - 1 or not any(bodyish(t) for t in cand[:-1])):
             office = match_office(cand)
             if office:
                 title, first = cand, cand.start
@@ -207,9 +206,10 @@ def _title_before(par: Paragraph, start: int, person: str) -> bool:
                 # "Chilean Copper Institute president": a national body named with its demonym.
                 body_phrase, first = doc[lead:body_phrase.end], lead
                 country = par.tok_ent[lead]
-            name = lex.org_forms.get(body_phrase.text, body_phrase.text)
-            body = add_mention(par, ORGANIZATION, name, body_phrase.start, body_phrase.end, key=name,
-                               vote=ORGANIZATION)
+            known = par.table.acronyms.get(body_phrase.text)
+            name = par.table.entities[known].name if known else lex.org_forms.get(body_phrase.text, body_phrase.text)
+            body = add_mention(par, ORGANIZATION, name, body_phrase.start, body_phrase.end,
+                               key=par.table.entities[known].key if known else name, vote=ORGANIZATION)
             if country is not None:
                 par.table.entities[body].attrs["country"] = country
         else:

@@ -131,11 +131,17 @@ def title_run(par: Paragraph, end: int, sent_start: int) -> int:
 
 def split_body(par: Paragraph, run) -> tuple[int, object]:
     """Where a body named inside a title run ends: "Senate Banking Committee chairwoman"."""
-    lex = lexicon()
     for m in range(len(run) - 1, 0, -1):
-        if run[m - 1].lower_ in lex.org_heads and match_office(run[m:]):
-            return m, run[:m]
+        if bodyish(run[m - 1]) and match_office(run[m:]):
+            return m, run[:m]       # "ATC chairman": the acronym is the body
     return 0, None
+
+
+def bodyish(token) -> bool:
+    """A word that ends a body's name inside a title run: an organization head word or an acronym."""
+    lex = lexicon()
+    return token.lower_ in lex.org_heads or (token.is_upper and token.is_alpha and 2 <= len(token) <= 6
+                                              and token.lower_ not in lex.title_modifiers)
 
 
 def entity_in(par: Paragraph, i: int, end: int) -> str | None:
