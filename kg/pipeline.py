@@ -124,7 +124,7 @@ def extract_corpus(options: BuildOptions, stats: BuildStats) -> list[ArticleResu
     engine = make_engine(options.workers, options.model, options.batch_size, options.dask)
     if hasattr(engine, "warm"):
         engine.warm(_expected_misses(files, cache, options.max_bytes))
-    per_task = articles_per_task(len(files), getattr(engine, "slots", 1),
+    per_task = articles_per_task(total, getattr(engine, "slots", 1),
                                  upper=32 if options.workers <= 1 and not options.dask else 8)
 
     def on_model(desc: str) -> None:
