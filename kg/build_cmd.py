@@ -57,10 +57,10 @@ def _size(value: str) -> int:
 
 
 def skip_kinds(counts: dict[str, int]) -> str:
-    """" (3 not English, 1 malformed record)": the skips counted by kind of reason, most first."""
+    """" (not English: 3, malformed record: 1)": the skips counted by kind of reason, most first."""
     if not counts:
         return ""
-    return " (" + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))) + ")"
+    return " (" + ", ".join(f"{kind}: {n}" for kind, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))) + ")"
 
 
 def add_parser(sub) -> None:

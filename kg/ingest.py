@@ -42,11 +42,6 @@ NO_MAIN_TEXT = "no main text found in the page"
 Reuse = Callable[[str, str], "Document | None"]
 
 
-def normalize(text: str) -> str:
-    """Line endings made plain (\\n), control and invisible characters dropped, odd spaces made plain."""
-    return "\n".join(clean_line(line) for line in iter_lines(text))
-
-
 # --------------------------------------------------------------------------- text → lines
 
 @lru_cache(maxsize=1)
@@ -165,7 +160,8 @@ def article(doc_id: str, name: str, box: list[str], kind: str, sha: str, notes: 
                 paragraphs.append(line)
     del text
     if not paragraphs or (title and len(paragraphs) == 1):
-        return Skip(name, NO_MAIN_TEXT if kind == "html" else NO_TEXT, "no main text" if kind == "html" else "empty")
+        return Skip(name, NO_MAIN_TEXT if kind == "html" else NO_TEXT,
+                    "no main text" if kind == "html" else "no article text")
     title = title or split_headline(paragraphs[:1])
     if not looks_english(" ".join(_sample(paragraphs))):
         return Skip(name, NOT_ENGLISH, "not English")

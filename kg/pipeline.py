@@ -49,9 +49,9 @@ def build(options: BuildOptions) -> BuildStats:
     """Run the whole build and write the outputs (all or nothing). Returns what it did."""
     from kg import analyze, export, render, report
     from kg.graph import build_graph
-    from kg.io import write_output_set
+    from kg.output_set import write_output_set
     from kg.resolve import resolve
-    from kg.validate import validate_graph
+    from kg.validate import validate_unless_known
 
     started = time.monotonic()
     stats = BuildStats()
@@ -79,12 +79,12 @@ def build(options: BuildOptions) -> BuildStats:
     outputs["graph.graphml"] = analyze.to_graphml(graph, analysis)
     clock.lap("Turtle, N-Triples, JSON-LD, report, analysis.json, GraphML")
     if options.validate:
-        stats.validation = validate_graph(graph)
+        stats.validation = validate_unless_known(graph, outputs["graph.nt"], _validation_memo(options))
         clock.lap("validation")
     out = Path(options.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     # All or nothing: an interrupted build never leaves a new page beside an old graph.
-    written = write_output_set(out, {name: outputs[name] for name in OUTPUT_FILES})
+    written = write_output_set(out, {name: outputs[name] for name in OUTPUT_FILES if name in outputs})
     if written.removed:
         stats.notes.append((str(out), f"removed {len(written.removed)} leftover(s) of an interrupted build: "
                                       + ", ".join(written.removed)))
@@ -124,7 +124,7 @@ def extract_corpus(options: BuildOptions, stats: BuildStats) -> list[ArticleResu
     engine = make_engine(options.workers, options.model, options.batch_size, options.dask)
     if hasattr(engine, "warm"):
         engine.warm(_expected_misses(files, cache, options.max_bytes))
-    per_task = articles_per_task(len(files), getattr(engine, "slots", 1),
+    per_task = articles_per_task(total, getattr(engine, "slots", 1),
                                  upper=32 if options.workers <= 1 and not options.dask else 8)
 
     def on_model(desc: str) -> None:
@@ -163,6 +163,15 @@ def _expected_misses(files: list, cache, max_bytes: int) -> int:
         if sha is not None and not cache.has(source.doc_id, sha):
             missing += 1
     return missing
+
+
+def _validation_memo(options: BuildOptions) -> Path | None:
+    """Where the last validation's answer is kept (beside the article cache), or None with --no-cache."""
+    if not options.cache:
+        return None
+    from kg.cache import default_cache_dir
+
+    return Path(options.cache_dir or default_cache_dir(options.out_dir)) / "validation.json"
 
 
 def _open_cache(options: BuildOptions, stats: BuildStats):

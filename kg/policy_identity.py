@@ -156,6 +156,8 @@ def latest_state(facts: list[ResolvedFact], doc_dates: dict[str, str | None]) ->
             k = (f.subject, f.predicate)
             if k not in keep or when(f) > when(keep[k]) or (when(f) == when(keep[k]) and _v(f) < _v(keep[k])):
                 keep[k] = f
+    strong = {f.subject for f in facts if f.predicate == "imposedBy" and not f.weak}
+    facts = [f for f in facts if not (f.predicate == "imposedBy" and f.weak and f.subject in strong)]
     imposers = {(f.subject, f.obj) for f in facts if f.predicate == "imposedBy"}
     out = []
     for f in facts:

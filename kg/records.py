@@ -69,7 +69,7 @@ def record_from(fields: dict, line: int, raw: bytes, where: str) -> Record | Ski
     if keys.get("date") not in (None, ""):
         date = iso_date(keys["date"])
         if date is None:
-            notes.append(f"line {line}: date {str(keys['date'])[:40]!r} is not an ISO 8601 date; ignored")
+            notes.append(f"date {str(keys['date'])[:40]!r} is not an ISO 8601 date; ignored")
     return Record(line, raw, text, _string(keys.get("id")), _string(keys.get("title")), date,
                   _string(keys.get("url")), tuple(notes))
 

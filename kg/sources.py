@@ -94,7 +94,9 @@ def expand_inputs(inputs: Iterable[str | Path], follow_symlinks: bool = False) -
     for raw in inputs:
         path = Path(raw)
         if path.is_dir():
-            found, others = _scan_folder(path, skips, follow_symlinks)
+            links: list[Skip] = []
+            found, others = _scan_folder(path, links, follow_symlinks)
+            skips.extend(sorted(links, key=lambda s: s.path))
             skips.extend(Skip(shown(str(p)), f"not an article file ({shown(p.suffix) or 'no extension'}); "
                               f"kg reads {READ}", "not an article file") for p in others)
             if not found and not others:
@@ -165,10 +167,10 @@ def _scan_folder(folder: Path, skips: list[Skip],
                     if target is None:
                         continue
                     if os.path.isdir(target):
-                        if target in visited or _inside(real, target):
+                        if _inside(real, target):      # back to this folder or one above it
                             skips.append(Skip(shown(str(p)), "symbolic link loop (it leads back to a folder "
-                                                             "already read); not followed", "symbolic link"))
-                        else:
+                                                             "above it); not followed", "symbolic link"))
+                        elif target not in visited:    # a folder read another way is read once
                             visited.add(target)
                             pending.append((p, target, child_rel + "/"))
                         continue

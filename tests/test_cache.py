@@ -140,7 +140,7 @@ def test_damaged_edited_foreign_or_code_entries_are_rejected_and_counted(tmp_pat
         entry.write_bytes(raw)
         fresh = ArticleCache(tmp_path, "ctx" * 8)
         assert fresh.get(doc) is None, what
-        assert fresh.reuse(doc.path, doc.sha256) is None, what
+        assert fresh.reuse(doc.doc_id, doc.sha256) is None, what
         assert (fresh.stats.rejected, fresh.stats.misses) == (1, 1), what     # counted once
     assert not marker.exists()
     entry.write_bytes(good)

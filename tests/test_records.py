@@ -66,7 +66,7 @@ def test_a_malformed_record_is_reported_by_line_and_the_rest_is_read(tmp_path):
         (f"{path}:6", "duplicate id")]
     docs = [i for i in items if isinstance(i, Document)]
     assert [d.doc_id for d in docs] == ["a", "d"]
-    assert docs[1].date is None and docs[1].notes == ("line 7: date '2024-02-30' is not an ISO 8601 date; ignored",)
+    assert docs[1].date is None and docs[1].notes == ("date '2024-02-30' is not an ISO 8601 date; ignored",)
 
 
 def test_csv_with_a_quoted_multiline_text_and_a_bad_row(tmp_path):
@@ -213,7 +213,7 @@ def test_a_jsonl_with_a_malformed_line_builds_the_rest(tmp_path):
     assert result.returncode == 0, result.stderr
     assert f"kg build: skipped {path}:2: malformed record: not JSON (Expecting property name enclosed in " \
            "double quotes)" in result.stderr.splitlines()
-    assert "2 articles built, 1 skipped (1 malformed record)" in result.stdout
+    assert "2 articles built, 1 skipped (malformed record: 1)" in result.stdout
     g = Graph().parse(out / "graph.ttl", format="turtle")
     ids = {str(g.value(d, DCTERMS.identifier)) for d in g.subjects(RDF.type, KG.Document)}
     assert ids == {"ke-001", "gh-001"}
@@ -237,3 +237,12 @@ def test_three_same_slug_files_build_three_documents_and_a_conforming_graph(tmp_
     for country, doc in (("Kenya", "a b"), ("Ghana", "a-b"), ("Peru", "A_B")):
         node = next(s for s in g.subjects(RDF.type, KG.Country) if str(g.value(s, RDFS.label)) == country)
         assert set(g.objects(node, KG.mentionedIn)) == {docs[doc]}
+
+
+def test_a_record_over_the_size_limit_is_skipped_and_the_next_read(tmp_path):
+    path = records(tmp_path, "news.jsonl", [json.dumps({"id": "a", "text": STORY}),
+                                            json.dumps({"id": "b", "text": "word " * 5000}),
+                                            json.dumps({"id": "c", "text": STORY2})])
+    items = read(path, max_bytes=2000)
+    assert [(i.path, i.kind) for i in items if isinstance(i, Skip)] == [(f"{path}:2", "too large")]
+    assert [i.doc_id for i in items if isinstance(i, Document)] == ["a", "c"]

@@ -175,7 +175,7 @@ def test_kg_text_prints_what_kg_reads(tmp_path):
     assert rows[1]["title"] == "Chile cuts copper duties" and rows[1]["date"] == "--05-02" and rows[1]["url"] is None
     err = result.stderr.splitlines()
     assert f"kg text: skipped {tmp_path / 'empty.html'}: {NO_MAIN_TEXT}" in err
-    assert err[-1] == "kg text: 2 articles, 1 skipped (1 no main text)"
+    assert err[-1] == "kg text: 2 articles, 1 skipped (no main text: 1)"
     plain = run_kg("text", tmp_path / "news.html")
     assert plain.returncode == 0
     assert plain.stdout.startswith(f"==> {tmp_path / 'news.html'} <==\nid: news\n"
@@ -187,7 +187,7 @@ def test_kg_text_with_nothing_to_show_is_exit_1(tmp_path):
     (tmp_path / "empty.html").write_text("<html><body></body></html>", encoding="utf-8")
     result = run_kg("text", tmp_path / "empty.html", tmp_path / "gone.txt")
     assert result.returncode == 1 and result.stdout == "" and "Traceback" not in result.stderr
-    assert result.stderr.splitlines()[-1] == "kg text: 0 articles, 2 skipped (1 missing, 1 no main text)"
+    assert result.stderr.splitlines()[-1] == "kg text: 0 articles, 2 skipped (missing: 1, no main text: 1)"
 
 
 @pytest.mark.model
@@ -203,3 +203,24 @@ def test_relative_dates_resolve_against_the_pages_publication_date(nlp):
     corpus = resolve(parse_documents(nlp, [d]))
     dates = {f.obj.value for f in corpus.facts if f.predicate == "date" and isinstance(f.obj, Literal)}
     assert "2024-05-09" in dates
+
+
+def test_the_main_text_benchmark_runs_on_a_tiny_set(tmp_path):
+    """bench/bench_extract.py on two pages in the benchmark's format: kg keeps every article snippet
+    and no boilerplate snippet of these pages."""
+    import subprocess
+    import sys
+
+    (tmp_path / "eval").mkdir()
+    (tmp_path / "eval" / "news.html").write_text(NEWS, encoding="utf-8")
+    (tmp_path / "eval" / "form.html").write_text(FORM_PAGE.replace("<html>", '<html lang="en">'), encoding="utf-8")
+    (tmp_path / "evaldata.json").write_text(json.dumps({
+        "https://a.example/news": {"file": "news.html", "with": [ARTICLE_P1, ARTICLE_P3],
+                                   "without": ["Accept Cookies", "Paraguay soybean harvest"]},
+        "https://a.example/form": {"file": "form.html", "with": [ARTICLE_P2], "without": ["Releases"]},
+    }), encoding="utf-8")
+    bench = Path(__file__).resolve().parent.parent / "bench" / "bench_extract.py"
+    result = subprocess.run([sys.executable, str(bench), str(tmp_path), "--no-trafilatura"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "| kg (kg.ingest) | 2 | 1.000 | 1.000 | 1.000 |" in result.stdout

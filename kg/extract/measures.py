@@ -63,12 +63,24 @@ def goods_heads(anchor, gov) -> list:
                                 visit(g, depth + 1)
                     if c.dep_ == "appos" and c.pos_ == "NOUN":
                         visit(c, depth + 1)
+                for x in _examples(t):      # "goods taken from a list that ranged from computers to film"
+                    visit(x, depth + 1)
 
     own_args = any(c.dep_ in ("nsubj", "nsubjpass", "dobj") for c in anchor.children)
     if anchor.dep_ == "acomp" or (anchor.dep_ == "conj" and anchor.pos_ == "VERB" and not own_args):
         for c in anchor.head.children:      # "the export of X is restricted"; a subject shared by "or"
             if c.dep_ in ("nsubj", "nsubjpass"):
                 visit(c)
+    node = anchor
+    for _ in range(6):      # "Other products to have their import duties removed include some chemicals, metals"
+        if node.dep_ == "nsubj" and node.head.pos_ == "VERB" and verb_forms(node.head) & {"include", "cover"}:
+            for c in node.head.children:
+                if c.dep_ == "dobj":
+                    visit(c)
+            break
+        if node.head.i == node.i:
+            break
+        node = node.head
     if gov is not None and gov.dep_ == "relcl" and gov.head.pos_ == "NOUN" and any(
             c.lower_ in ("where", "on", "which") and c.dep_ in ("advmod", "prep") for c in gov.children):
         visit(gov.head)     # "Japanese photocopiers, where it has imposed duties"
@@ -97,6 +109,39 @@ def goods_heads(anchor, gov) -> list:
                 seen.add(t.i)
                 heads.append(t)
     return heads
+
+
+def _examples(t) -> list:
+    """Goods a generic noun is illustrated by: "ranging from X and Y to Z", "including X"."""
+    out = []
+    for c in t.children:
+        if c.dep_ == "prep" and c.lower_ in ("from", "to"):     # "U.S. products from steel to playing cards"
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    out.extend(_with_conjuncts(g))
+                    for cc in g.children:
+                        if cc.dep_ == "prep" and cc.lower_ == "to":
+                            out.extend(h for h in cc.children if h.dep_ == "pobj")
+    for x in t.subtree:
+        if x.i - t.i > 25:
+            break
+        path, node = [], x.head
+        while node.i != t.i and node.head.i != node.i and len(path) < 6:
+            path.append(node)
+            node = node.head
+        if any(n.pos_ == "NOUN" and base(n) not in _words("container_nouns") for n in path):
+            continue        # "materials essential to industries ranging from ...": the industries' range
+        if x.pos_ == "VERB" and verb_forms(x) & {"range", "include", "span", "cover"}:
+            for c in x.children:
+                if c.dep_ == "prep" and c.lower_ in ("from", "to"):
+                    out.extend(g for g in c.children if g.dep_ == "pobj")
+                    for g in c.children:        # "to power tools": a second "to" may hang on "from"
+                        for cc in g.children:
+                            if cc.dep_ == "prep" and cc.lower_ == "to":
+                                out.extend(h for h in cc.children if h.dep_ == "pobj")
+                if c.dep_ == "dobj" and x.lower_.startswith("includ"):
+                    out.append(c)
+    return out
 
 
 def crosses_flow(t, anchor) -> bool:
@@ -166,6 +211,8 @@ def _list_items(root) -> list:
             continue
         if t.pos_ in ("VERB", "AUX") and t.tag_ not in ("VBN", "VBG") or t.lower_ in ("which", "that", "who", ";"):
             break
+        if depth == 0 and (t.text in ("—", "–", "--", ":") or t.lower_ in ("from", "to", "for", "with", "in")):
+            break       # "magnets—materials essential to industries ...": the list is over
         if skip or depth and t.lower_ == "except":
             continue
         if base(t) in _TRADE_WORDS:
@@ -189,6 +236,10 @@ def goods_name(t) -> str | None:
     if base(t) in _words("generic_goods") or t.lower_ in _words("generic_goods"):
         # "lithium concentrate", "steel products": the modifier names the good.
         mods = [c for c in t.lefts if c.dep_ == "compound" and c.pos_ == "NOUN" and c.i == t.i - 1]
+        adj = [c for c in t.lefts if c.dep_ == "amod" and c.pos_ == "ADJ" and c.i == t.i - 1 and c.is_lower
+               and c.lower_ not in _words("generic_modifiers") and not c.ent_type_]
+        if adj and not mods:
+            return f"{adj[0].lower_} {t.lower_}"    # "pharmaceutical products"
         if not mods:
             return None
         inner = goods_name(mods[0])
@@ -200,6 +251,9 @@ def goods_name(t) -> str | None:
         if c.dep_ == "compound" and c.pos_ == "PROPN" and not c.ent_type_ and (c.is_alpha or "-" in c.text):
             start = c.left_edge.i if all(x.pos_ in ("PROPN", "PUNCT", "NUM") for x in c.subtree) else c.i
             # a product's own name: "Amphotericin-B injections"
+        elif c.dep_ == "amod" and c.is_lower and c.tag_ == "VBN" and not any(True for _ in c.children) \
+                and c.i == start - 1 and c.lower_ not in _words("generic_modifiers"):
+            start = c.i     # "preserved fruits", "frozen fish" (not "independently produced films")
         elif c.dep_ in ("compound", "amod") and c.is_lower and c.pos_ in ("NOUN", "ADJ") \
                 and c.lower_ not in _words("generic_modifiers") and not c.ent_type_:
             start = c.i

@@ -12,19 +12,23 @@ import re
 
 from kg.extract.context import Paragraph, base, verb_forms
 from kg.extract.measures import crosses_flow
+from kg.extract.scope import (WEAK_AGREEMENTS as _WEAK_AGREEMENTS,
+                              agreement_above as _agreement_above, label as _label, reachable as _reachable,
+                              scope as _scope)
 from kg.extract.triggers import bare_ban
 from kg.extract.triggers import EXPORT_WORDS as _EXPORT_WORDS, policy_class as _trigger_type
-from kg.extract.dates import parse_date, parse_duration
+from kg.extract.dates import parse_duration
 from kg.extract.policy_facts import (TARIFF_CLASSES as _TARIFFS, attributes as _attributes,
                                      dates_of_previous as _dates_of_previous, more_targets as _more_targets,
                                      open_goods as _open_goods, reference_date as _reference_date, state as _state,
                                      excepted as _excepted, default_imposer as _default_imposer,
                                      note_subject_country as _note_subject_country,
-                                     sanctioned_not_sanctioning as _sanctioned, specific_goods as _specific_goods)
+                                     sanctioned_not_sanctioning as _sanctioned)
 from kg.lexicon import lexicon
-from kg.model import (EXPORT_BAN, IMPORT_BAN, COMMODITY, COUNTRY, ORGANIZATION, PERSON, OFFICIAL, TARIFF, TRADE_AGREEMENT)
+from kg.model import (EXPORT_BAN, IMPORT_BAN, COMMODITY, COUNTRY, ORGANIZATION, PERSON, OFFICIAL, TRADE_AGREEMENT)
 
 _GOVT_NAME = re.compile(r"^(?:the\s+)?(?:Ministry|Department|Cabinet|Customs|Council of Ministers|Federal Council)\b", re.I)
+_GIVING = {"grant", "give", "offer", "accord", "award"}
 _SIGNING = {"sign", "conclude", "renegotiate", "negotiate", "initiate", "ratify", "reach", "extend", "renew",
             "honor", "honour", "promote", "strike", "seal"}
 _HOME_NOUNS = {"government", "authority", "cabinet", "administration", "ministry", "customs"}
@@ -71,6 +75,8 @@ def _agent_of(par: Paragraph, token, depth: int = 0) -> str | None:
         return lid
     if token.lower_ in ("we", "our") and depth == 0:
         return _default_imposer(par)     # a government speaking of itself
+    if token.lower_ in ("country", "nation") and any(c.lower_ in ("the", "this") for c in token.children):
+        return _default_imposer(par)     # "the country's quota": the article's country
     if token.lower_ in _GOVT_NOUNS or base(token) in _GOVT_NOUNS:
         for c in token.children:
             # "the sanctions law, enacted by the United States": who enacted it, not whom it names
@@ -123,6 +129,11 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
         t = t.head
         if t.dep_ == "ROOT":
             break
+    if gov is not None and gov.dep_ == "ccomp" and verb_forms(gov.head) & _GIVING:
+        # "India grants Switzerland improved market access", parsed as a clause of its own
+        for c in gov.head.children:
+            if c.dep_ == "nsubj" and _agent_of(par, c):
+                return _agent_of(par, c)
     if gov is not None and (gov is anchor or verb_forms(gov) & _imposing()):
         for c in sorted(gov.children, key=lambda c: -c.i):     # the subject nearest the verb
             if c.dep_ in ("nsubj",):
@@ -133,6 +144,12 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
                 for g in c.children:
                     if g.dep_ == "pobj" and _agent_of(par, g):
                         return _agent_of(par, g)
+        if any(c.dep_ == "auxpass" for c in gov.children):
+            for c in gov.children:      # "quotas are being reestablished in Brazil"
+                if c.dep_ == "prep" and c.lower_ == "in":
+                    for g in c.children:
+                        if g.dep_ == "pobj" and par.type_of(par.agent_at(g)) == COUNTRY:
+                            return par.agent_at(g)
         if gov.dep_ == "xcomp" and gov.head.pos_ == "VERB":
             for c in gov.head.children:     # "press Japan to eliminate quotas": the object acts
                 objs = [c] if c.dep_ == "dobj" else [g for g in c.children if g.dep_ == "pobj"] \
@@ -150,33 +167,8 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
     return None
 
 
-_EXTENDERS = {"cover", "include", "extend", "add", "apply", "affect", "hit", "target", "place", "put", "subject"}
-
-
 def _imposing() -> set[str]:
     return set(lexicon().triggers.get("imposing_verbs", []))
-
-
-def _scope(anchor, gov) -> list:
-    """Tokens whose subtree may hold goods, targets and dates of the policy."""
-    scope = list(anchor.subtree)
-    if gov is not None:
-        seen = {t.i for t in scope}
-        for c in gov.children:
-            extend = c.dep_ in ("prep", "npadvmod", "dative") or (
-                c.dep_ in ("advcl", "xcomp") and c.pos_ == "VERB" and verb_forms(c) & _EXTENDERS)
-            if c.dep_ == "dobj" and verb_forms(gov) & _EXTENDERS and not any(t.i in seen for t in c.subtree):
-                extend = True
-            if extend and c.i not in seen:
-                scope.extend(t for t in c.subtree if t.i not in seen)
-                seen.update(t.i for t in c.subtree)
-    if anchor.pos_ == "VERB" and anchor.dep_ in ("acl", "xcomp") and anchor.head.pos_ == "NOUN":
-        # "China's decision in April to halt exports": the decision's date and place count.
-        seen = {t.i for t in scope}
-        for c in anchor.head.children:
-            if c.dep_ in ("prep", "npadvmod") and c.i not in seen:
-                scope.extend(c.subtree)
-    return scope
 
 
 def _parties(par: Paragraph, anchor, gov) -> list[str]:
@@ -243,38 +235,6 @@ def _parties(par: Paragraph, anchor, gov) -> list[str]:
 _TARGET_NOUNS = {"good", "product", "import", "export", "company", "firm", "bank", "entity", "individual",
                  "official", "vessel", "tanker", "ship", "airline", "carrier", "maker", "producer", "supplier",
                  "exporter", "importer", "shipment", "business", "investor", "investment", "asset", "car", "vehicle"}
-_CLAUSE_DEPS = {"acl", "relcl", "advcl", "ccomp", "csubj", "parataxis"}
-_WEAK_AGREEMENTS = {"pause", "ceasefire", "cease-fire"}
-
-
-_ORIGIN_VERBS = {"originate", "come", "import", "produce", "make", "manufacture", "ship", "source", "export"}
-
-
-def _reachable(t, anchor, gov) -> bool:
-    """False when t hangs off the policy phrase through a clause of its own ("used to make chips");
-    "imported from X", "originating from X" still belong to it."""
-    node = t
-    for _ in range(12):
-        if node.i in (anchor.i, getattr(gov, "i", -1)) or node.head.i == node.i:
-            return True
-        if node.dep_ in _CLAUSE_DEPS and not (node.pos_ == "VERB" and verb_forms(node) & (_EXTENDERS | _ORIGIN_VERBS)):
-            return False
-        node = node.head
-    return True
-
-
-def _agreement_above(token, agreements: dict) -> str | None:
-    """The agreement whose clause holds this token ("a deal that will cut tariffs on cars")."""
-    node = token
-    for _ in range(8):
-        if node.i in agreements:
-            return agreements[node.i]
-        if node.head.i == node.i:
-            return None
-        node = node.head
-    return None
-
-
 def find_policies(par: Paragraph) -> None:
     table = par.table
     _note_subject_country(par)
@@ -302,7 +262,7 @@ def find_policies(par: Paragraph) -> None:
         for t in sorted(scope, key=lambda x: x.i):
             lid = par.entity_at(t)
             kind = par.type_of(lid)
-            if kind == COMMODITY and lid not in goods and not crosses_flow(t, anchor):
+            if kind == COMMODITY and lid not in goods and not crosses_flow(t, anchor) and not _excepted(t):
                 goods.append(lid)
             elif kind == COUNTRY and lid not in targets and not _excepted(t):
                 while t.head.i == t.i + 1 and t.dep_ == "compound" and t.ent_type_ and t.head.ent_type_ == t.ent_type_ \
@@ -316,9 +276,10 @@ def find_policies(par: Paragraph) -> None:
                 elif t.dep_ in ("amod", "compound", "poss") and p.i in scope_ids and p.i != anchor.i \
                         and (par.type_of(par.entity_at(p)) == COMMODITY or base(p) in _TARGET_NOUNS):
                     targets.append(lid)
-            elif kind == ORGANIZATION and lid not in targets and t.dep_ == "pobj" \
-                    and t.head.lower_ in ("against", "from") and not _excepted(t):
-                targets.append(lid)     # a bloc or body: "duties on goods from the EU"
+            elif kind == ORGANIZATION and lid not in targets and not _excepted(t) and (
+                    t.dep_ == "pobj" and t.head.lower_ in ("against", "from") or (
+                        t.dep_ == "conj" and par.entity_at(t.head) in targets)):
+                targets.append(lid)     # a bloc or body: "duties on goods from the EU", "Mexican and EU steel"
             if t.ent_type_ == "DATE":
                 dates.append(t)
         for t in scope:
@@ -357,7 +318,7 @@ def find_policies(par: Paragraph) -> None:
                     table.fact(host, "appliesTo", g, ev)
                 continue
             imposer = _sanctioned(par, anchor, _imposer(par, anchor, gov), targets)
-            goods = _specific_goods(par, goods + [g for g in _open_goods(par, anchor, gov, targets) if g not in goods])
+            goods = goods + [g for g in _open_goods(par, anchor, gov, targets) if g not in goods]
             targets = [t for t in targets + _more_targets(par, anchor, gov, scope) if t != imposer]
             targets = list(dict.fromkeys(targets))
             default = None if imposer else _default_imposer(par, targets)
@@ -371,7 +332,12 @@ def find_policies(par: Paragraph) -> None:
                     table.entities[pid].attrs["verbal"] = "1"
                 if who:
                     table.fact(pid, "imposedBy", who, ev)
-                elif default and (goods or targets) and default not in targets:
+                if who and par.type_of(who) in (PERSON, OFFICIAL):
+                    # A person stands for the country they serve; if the texts never say which, the
+                    # article's country (overruled by any country the person turns out to serve).
+                    default = _default_imposer(par, targets)
+                if (not who or par.type_of(who) in (PERSON, OFFICIAL)) and default and (goods or targets) \
+                        and default not in targets:
                     table.fact(pid, "imposedBy", default, ev, weak=True)
                 for t in targets:
                     if t != who:
@@ -401,50 +367,3 @@ def _co_imposers(par: Paragraph, gov, imposer) -> list[str]:
                     if lid and lid != imposer and lid not in out and par.type_of(lid) in (COUNTRY, ORGANIZATION):
                         out.append(lid)
     return out
-
-
-def _first_date(par: Paragraph, tokens):
-    seen = set()
-    for t in tokens:
-        ent = next((e for e in par.doc.ents if e.start <= t.i < e.end), None)
-        if ent is None or ent.start in seen:
-            continue
-        seen.add(ent.start)
-        lit = parse_date(ent.text, par.article_date)
-        if lit:
-            return lit
-    return None
-
-
-def _label(anchor) -> str:
-    """The policy's name as written: the trigger with its modifiers and first "on/of" phrase."""
-    doc = anchor.doc
-    left = anchor.i
-    for c in anchor.lefts:
-        if c.dep_ in ("compound", "amod", "nummod", "nmod") and c.i >= anchor.i - 4:
-            left = min(left, min(t.i for t in c.subtree))
-    while left < anchor.i and (doc[left].is_punct or doc[left].lower_ in ("new", "recent", "certain", "some", "the")):
-        left += 1
-    right = anchor.i + 1
-    node = anchor
-    for _ in range(4):
-        nxt = None
-        rights = list(node.rights)
-        if node is anchor and anchor.dep_ == "dobj" and not any(c.dep_ == "prep" for c in rights):
-            rights += [c for c in anchor.head.rights if c.i > anchor.i]
-        for c in rights:
-            if c.dep_ == "dobj" and node.pos_ == "VERB":
-                nxt = c
-                break
-            if c.dep_ == "prep" and c.lower_ in ("on", "of", "for"):
-                objs = [g for g in c.children if g.dep_ == "pobj"]
-                if objs:
-                    nxt = objs[0]
-                break
-        if nxt is None:
-            break
-        right = nxt.i + 1
-        if base(nxt) not in _EXPORT_WORDS | {"export", "range", "variety", "number", "list", "host", "array", "set"}:
-            break
-        node = nxt
-    return doc[left:right].text
