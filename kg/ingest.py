@@ -42,11 +42,6 @@ NO_MAIN_TEXT = "no main text found in the page"
 Reuse = Callable[[str, str], "Document | None"]
 
 
-def normalize(text: str) -> str:
-    """Line endings made plain (\\n), control and invisible characters dropped, odd spaces made plain."""
-    return "\n".join(clean_line(line) for line in iter_lines(text))
-
-
 # --------------------------------------------------------------------------- text → lines
 
 @lru_cache(maxsize=1)

@@ -49,7 +49,7 @@ def build(options: BuildOptions) -> BuildStats:
     """Run the whole build and write the outputs (all or nothing). Returns what it did."""
     from kg import analyze, export, render, report
     from kg.graph import build_graph
-    from kg.io import write_output_set
+    from kg.output_set import write_output_set
     from kg.resolve import resolve
     from kg.validate import validate_unless_known
 
@@ -124,7 +124,7 @@ def extract_corpus(options: BuildOptions, stats: BuildStats) -> list[ArticleResu
     engine = make_engine(options.workers, options.model, options.batch_size, options.dask)
     if hasattr(engine, "warm"):
         engine.warm(_expected_misses(files, cache, options.max_bytes))
-    per_task = articles_per_task(len(files), getattr(engine, "slots", 1),
+    per_task = articles_per_task(total, getattr(engine, "slots", 1),
                                  upper=32 if options.workers <= 1 and not options.dask else 8)
 
     def on_model(desc: str) -> None:

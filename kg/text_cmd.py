@@ -14,6 +14,9 @@ import sys
 
 
 def add_parser(sub) -> None:
+    from kg.build_cmd import _size
+    from kg.ingest import DEFAULT_MAX_BYTES
+
     p = sub.add_parser(
         "text",
         help="print what kg reads from each input (headline, date, URL, main text)",
@@ -25,6 +28,8 @@ def add_parser(sub) -> None:
                    help="one JSON object a line: source, id, title, date, url, author, publisher, text")
     p.add_argument("--date", metavar="YYYY-MM-DD",
                    help="the articles' date where they carry none (as kg build --date)")
+    p.add_argument("--max-bytes", type=_size, default=DEFAULT_MAX_BYTES, metavar="N",
+                   help="skip (and report) files, and records, larger than N bytes (as kg build --max-bytes)")
     p.add_argument("--follow-symlinks", action="store_true",
                    help="read symbolic links that lead outside the input folders")
     p.set_defaults(func=command)
@@ -46,7 +51,7 @@ def command(args) -> int:
 
     for skip in skips:
         report(skip)
-    for item in iter_documents(sources, date=date):
+    for item in iter_documents(sources, args.max_bytes, date):
         if isinstance(item, Skip):
             report(item)
             continue

@@ -302,8 +302,11 @@ def open_page(path: Path, width: int = 1400, height: int = 900, timeout_ms: int 
 
 
 def wait_ready(page, timeout_ms: int = 30000) -> None:
-    """Until the page script has built the network and vis-network has drawn it once."""
-    page.wait_for_function("window.kgView && window.kgView.ready === true", timeout=timeout_ms)
+    """Until the page script has built the network and vis-network has drawn it once.
+
+    Predicates are given as functions: a bare expression would be re-evaluated with
+    eval(), which the page's Content-Security-Policy forbids."""
+    page.wait_for_function("() => window.kgView && window.kgView.ready === true", timeout=timeout_ms)
 
 
 def node_point(page, node_id: int) -> tuple[float, float]:

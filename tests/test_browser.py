@@ -116,9 +116,9 @@ def test_search_finds_by_alias_and_filter_hides_a_class(news_page):
         results = page.eval_on_selector_all("#kg-results button", "els => els.map(e => e.textContent)")
         assert results == [HOSTILE_NAME]
         page.press("#kg-search", "Enter")
-        page.wait_for_function("document.querySelector('#kg-details h2') && "
+        page.wait_for_function("() => document.querySelector('#kg-details h2') && "
                                "document.querySelector('#kg-details h2').textContent.includes('Ruiz')")
-        page.wait_for_function("kgView.network.getSelectedNodes().length === 1")      # drawn after the panel
+        page.wait_for_function("() => kgView.network.getSelectedNodes().length === 1")      # drawn after the panel
         assert page.evaluate("kgView.network.getSelectedNodes()") == [index[str(ID["person/minister-ruiz"])]]
         page.fill("#kg-search", "washington")
         assert page.eval_on_selector_all("#kg-results button", "els => els.map(e => e.textContent)") == [
@@ -142,6 +142,7 @@ def test_search_finds_an_entity_that_is_not_drawn(news_page):
         assert page.text_content("#kg-details h2").strip() == "Reuters"
         assert "Not in the drawing" in page.text_content("#kg-details .kg-note")
         assert "Mentioned in 1 article" in page.text_content("#kg-details")
+        assert "Communitynone (no links)" in page.text_content("#kg-details .kg-metrics")
         assert page.evaluate("kgView.network.getSelectedNodes()") == []
         assert_clean(log)
 
@@ -178,7 +179,7 @@ def test_overview_at_scale_leaves_isolated_out_and_collapses_large_communities(s
         # a community opens on click: its node goes, its members come with their links
         gid, members = groups[0]
         page.mouse.click(*node_point(page, gid))
-        page.wait_for_function(f"kgView.nodes.get({gid}) === null")
+        page.wait_for_function(f"() => kgView.nodes.get({gid}) === null")
         after = drawn_ids(page)
         assert set(members) <= after and gid not in after
         assert after == (shown - {gid}) | set(members)
@@ -198,7 +199,7 @@ def test_labels_are_drawn_only_where_they_fit(scale_page):
         wait_ready(page)
         page.evaluate("kgView.data.groups.forEach((g, k) => kgView.openGroup(k))")
         page.evaluate("kgView.network.fit({animation: false})")
-        page.wait_for_function("kgView.labels.length > 0")
+        page.wait_for_function("() => kgView.labels.length > 0")
         labels, boxes, drawn = page.evaluate("[kgView.labels, kgView.boxes, kgView.nodes.length]")
         assert 0 < len(labels) < drawn                               # not every label fits the fitted view
         for k, a in enumerate(boxes):
@@ -210,7 +211,7 @@ def test_labels_are_drawn_only_where_they_fit(scale_page):
         hidden = page.evaluate("kgView.nodes.getIds().filter(id => !kgView.labels.includes(id))")[0]
         page.evaluate(f"kgView.network.moveTo({{position: kgView.network.getPositions([{hidden}])[{hidden}], "
                       "scale: 4, animation: false})")
-        page.wait_for_function(f"kgView.labels.includes({hidden})")
+        page.wait_for_function(f"() => kgView.labels.includes({hidden})")
         assert_clean(log)
 
 
@@ -224,13 +225,13 @@ def test_search_at_scale_finds_an_isolated_entity(scale_page):
         page.fill("#kg-search", label.lower())
         assert page.inner_text("#kg-results li").replace("\n", " ") == f"{label} Organization, not drawn"
         page.press("#kg-search", "Enter")
-        page.wait_for_function(f"document.querySelector('#kg-details h2').textContent.includes({label!r})")
+        page.wait_for_function(f"() => document.querySelector('#kg-details h2').textContent.includes({label!r})")
         assert "Not in the drawing" in page.text_content("#kg-details")
         # an entity inside a collapsed community: its community opens and it is selected
         hidden = page.evaluate("kgView.data.groups[0].members[3]")
         page.fill("#kg-search", page.evaluate(f"kgView.data.info[{hidden}].label"))
         page.press("#kg-search", "Enter")
-        page.wait_for_function("kgView.network.getSelectedNodes().length === 1")
+        page.wait_for_function("() => kgView.network.getSelectedNodes().length === 1")
         assert page.evaluate(f"kgView.nodes.get({hidden}) !== null")
         assert page.evaluate("kgView.network.getSelectedNodes()") == [hidden]
         assert_clean(log)

@@ -102,3 +102,29 @@ def test_typed_literals():
     g = build_graph(c)
     assert g.value(ID["policy/truce"], KG.date).datatype == XSD.gMonthDay
     assert g.value(ID["policy/truce"], KG.duration).datatype == XSD.duration
+
+
+def test_document_slugs_are_distinct_readable_and_order_free():
+    from kg.graph import doc_slugs
+
+    ids = ["a b", "a-b", "A_B", "r001", "asia/report", "asia-report"]
+    slugs = doc_slugs(ids)
+    assert slugs["a-b"] == "a-b" and slugs["r001"] == "r001" and slugs["asia-report"] == "asia-report"
+    assert slugs["a b"].startswith("a-b-") and slugs["A_B"].startswith("a-b-") and slugs["a b"] != slugs["A_B"]
+    assert slugs["asia/report"].startswith("asia-report-") and len(slugs["asia/report"]) == len("asia-report-") + 8
+    assert len(set(slugs.values())) == len(ids)
+    assert doc_slugs(reversed(ids)) == slugs
+    pair = doc_slugs(["x y", "X Y"])        # neither is its slug: the first in code-point order keeps it
+    assert pair["X Y"] == "x-y" and pair["x y"].startswith("x-y-")
+    assert doc_slugs(["x y"]) == {"x y": "x-y"}          # no meeting, no hash
+
+
+def test_web_iri_accepts_http_only_and_escapes():
+    from rdflib import URIRef
+
+    from kg.graph import web_iri
+
+    assert web_iri("https://a.example/x y?q=<1>") == URIRef("https://a.example/x%20y?q=%3C1%3E")
+    assert web_iri("HTTP://a.example/") == URIRef("HTTP://a.example/")
+    for bad in (None, "", "javascript:alert(1)", "file:///etc/passwd", "/relative", "http://"):
+        assert web_iri(bad) is None

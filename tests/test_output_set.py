@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.io import SET_LINK, current_set, remove_leftovers, write_output_set
+from kg.output_set import SET_LINK, current_set, remove_leftovers, write_output_set
 from kg.pipeline import OUTPUT_FILES
 from kg.vocab import ROOT
 
@@ -71,18 +71,18 @@ def test_leftovers_of_a_killed_build_are_removed_and_named(tmp_path):
 
 
 def test_a_failure_while_staging_keeps_the_old_set(tmp_path, monkeypatch):
-    import kg.io
+    import kg.output_set
 
     out = tmp_path / "out"
     write_output_set(out, {"graph.ttl": "one", "report.md": "r1"})
-    real = kg.io._write_file
+    real = kg.output_set._write_file
 
     def interrupted(path, data, sync):
         if path.name == "report.md":
             raise KeyboardInterrupt
         real(path, data, sync)
 
-    monkeypatch.setattr(kg.io, "_write_file", interrupted)
+    monkeypatch.setattr(kg.output_set, "_write_file", interrupted)
     with pytest.raises(KeyboardInterrupt):
         write_output_set(out, {"graph.ttl": "two", "report.md": "r2"})
     assert read_set(out, ("graph.ttl", "report.md")) == {"graph.ttl": b"one", "report.md": b"r1"}
@@ -91,7 +91,7 @@ def test_a_failure_while_staging_keeps_the_old_set(tmp_path, monkeypatch):
 
 WRITER = """
 import sys
-from kg.io import write_output_set
+from kg.output_set import write_output_set
 out, names = sys.argv[1], sys.argv[2].split(",")
 n = 0
 while True:

@@ -282,3 +282,11 @@ def test_large_construct_streams_in_the_engine_order_with_the_same_triples(graph
     streamed = kgq.run(graph, query)
     assert len(Graph().parse(data=streamed, format="turtle")) > 3
     assert isomorphic(Graph().parse(data=streamed, format="turtle"), Graph().parse(data=sorted_text, format="turtle"))
+
+
+def test_a_runaway_that_needs_no_data_stops_at_its_time_limit(graph):
+    """The syntax check on an empty store counts against the limit too (VALUES alone can run away)."""
+    values = " ".join(f"VALUES ?v{i} {{ {' '.join(str(n) for n in range(100))} }}" for i in range(6))
+    proc = kg_process("query", graph, "--timeout", "1.5", "-e", f"ASK {{ {values} FILTER(?v0 + ?v1 + ?v2 + ?v3 + ?v4 + ?v5 < 0) }}")
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2 and "time limit of 1.5 s" in err

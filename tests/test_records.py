@@ -237,3 +237,12 @@ def test_three_same_slug_files_build_three_documents_and_a_conforming_graph(tmp_
     for country, doc in (("Kenya", "a b"), ("Ghana", "a-b"), ("Peru", "A_B")):
         node = next(s for s in g.subjects(RDF.type, KG.Country) if str(g.value(s, RDFS.label)) == country)
         assert set(g.objects(node, KG.mentionedIn)) == {docs[doc]}
+
+
+def test_a_record_over_the_size_limit_is_skipped_and_the_next_read(tmp_path):
+    path = records(tmp_path, "news.jsonl", [json.dumps({"id": "a", "text": STORY}),
+                                            json.dumps({"id": "b", "text": "word " * 5000}),
+                                            json.dumps({"id": "c", "text": STORY2})])
+    items = read(path, max_bytes=2000)
+    assert [(i.path, i.kind) for i in items if isinstance(i, Skip)] == [(f"{path}:2", "too large")]
+    assert [i.doc_id for i in items if isinstance(i, Document)] == ["a", "c"]

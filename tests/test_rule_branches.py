@@ -162,3 +162,51 @@ def test_a_surname_shared_by_two_people_elsewhere_stays_apart(nlp):
     by_label = {e.label: e for e in c.entities.values()}
     assert "case2" not in by_label["Ana Silva"].docs and "case2" not in by_label["Pedro Silva"].docs
     assert {"Ana Silva", "Pedro Silva"} <= people(c)
+
+
+# ------------------------------------------------------------------ events, agreements, relative dates
+# (behaviours the mutation run of docs/mutation.md found unguarded)
+
+def _events(corpus) -> dict[str, set]:
+    out: dict[str, set] = {}
+    for e in corpus.entities.values():
+        if e.type == "Event":
+            out[e.label] = {corpus.entities[f.obj].label for f in corpus.facts
+                            if f.predicate == "participant" and corpus.entities[f.subject] is e}
+    return out
+
+
+def test_a_meeting_abroad_has_its_people_as_participants_not_the_place(nlp):
+    events = _events(build(nlp, "Kenyan President Wanjiru Otieno met Ghanaian President Kofi Mensah in Germany "
+                                "on Friday."))
+    assert list(events.values()) == [{"Wanjiru Otieno", "Kofi Mensah"}]
+
+
+@pytest.mark.parametrize("text", [
+    "Kenyan President Wanjiru Otieno held a phone call with Ghanaian President Kofi Mensah on Friday.",
+    "Kenyan President Wanjiru Otieno spoke by phone with Ghanaian President Kofi Mensah on Friday.",
+])
+def test_a_call_by_phone_is_named_so(nlp, text):
+    events = _events(build(nlp, text))
+    assert len(events) == 1
+    (label, who), = events.items()
+    assert "phone" in label.lower() and who == {"Wanjiru Otieno", "Kofi Mensah"}
+
+
+def test_a_call_not_said_to_be_by_phone_is_not_named_so(nlp):
+    events = _events(build(nlp, "Kenyan President Wanjiru Otieno spoke with Ghanaian President Kofi Mensah on Friday."))
+    assert len(events) == 1
+    (label, who), = events.items()
+    assert "phone" not in label.lower() and who == {"Wanjiru Otieno", "Kofi Mensah"}
+
+
+def test_agreeing_with_a_country_makes_it_a_party(nlp):
+    f = facts(build(nlp, "Peru agreed with Chile on a 60-day truce."))
+    truce = {s for s, p, o in f if p == "duration" and o == "P60D"}
+    assert len(truce) == 1
+    assert {o for s, p, o in f if p == "party" and s in truce} == {"Peru", "Chile"}
+
+
+def test_next_month_is_read_against_the_article_date(nlp):
+    f = facts(build(nlp, "LIMA, June 6, 2025 (Andes Wire) - Peru and Chile will sign a trade agreement next month."))
+    assert {o for _, p, o in f if p == "date"} == {"2025-07"}

@@ -203,3 +203,24 @@ def test_relative_dates_resolve_against_the_pages_publication_date(nlp):
     corpus = resolve(parse_documents(nlp, [d]))
     dates = {f.obj.value for f in corpus.facts if f.predicate == "date" and isinstance(f.obj, Literal)}
     assert "2024-05-09" in dates
+
+
+def test_the_main_text_benchmark_runs_on_a_tiny_set(tmp_path):
+    """bench/bench_extract.py on two pages in the benchmark's format: kg keeps every article snippet
+    and no boilerplate snippet of these pages."""
+    import subprocess
+    import sys
+
+    (tmp_path / "eval").mkdir()
+    (tmp_path / "eval" / "news.html").write_text(NEWS, encoding="utf-8")
+    (tmp_path / "eval" / "form.html").write_text(FORM_PAGE.replace("<html>", '<html lang="en">'), encoding="utf-8")
+    (tmp_path / "evaldata.json").write_text(json.dumps({
+        "https://a.example/news": {"file": "news.html", "with": [ARTICLE_P1, ARTICLE_P3],
+                                   "without": ["Accept Cookies", "Paraguay soybean harvest"]},
+        "https://a.example/form": {"file": "form.html", "with": [ARTICLE_P2], "without": ["Releases"]},
+    }), encoding="utf-8")
+    bench = Path(__file__).resolve().parent.parent / "bench" / "bench_extract.py"
+    result = subprocess.run([sys.executable, str(bench), str(tmp_path), "--no-trafilatura"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "| kg (kg.ingest) | 2 | 1.000 | 1.000 | 1.000 |" in result.stdout

@@ -379,7 +379,7 @@
     row(dl, "PageRank", fmt(e.pr, 6));
     row(dl, "Links", String(e.deg));
     row(dl, "Betweenness", fmt(e.btw, 6));
-    var k = groupOf[i], com = el("span", null, String(e.com));
+    var k = groupOf[i], com = el("span", null, nodeDef[i] === undefined ? "none (no links)" : String(e.com));
     if (k >= 0 && groups[k].open) {
       add(com, " ", button("close community", "kg-link", function () { closeGroup(k); showGroup(k); }));
     }

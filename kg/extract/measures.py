@@ -71,6 +71,16 @@ def goods_heads(anchor, gov) -> list:
         for c in anchor.head.children:      # "the export of X is restricted"; a subject shared by "or"
             if c.dep_ in ("nsubj", "nsubjpass"):
                 visit(c)
+    node = anchor
+    for _ in range(6):      # "Other products to have their import duties removed include some chemicals, metals"
+        if node.dep_ == "nsubj" and node.head.pos_ == "VERB" and verb_forms(node.head) & {"include", "cover"}:
+            for c in node.head.children:
+                if c.dep_ == "dobj":
+                    visit(c)
+            break
+        if node.head.i == node.i:
+            break
+        node = node.head
     if gov is not None and gov.dep_ == "relcl" and gov.head.pos_ == "NOUN" and any(
             c.lower_ in ("where", "on", "which") and c.dep_ in ("advmod", "prep") for c in gov.children):
         visit(gov.head)     # "Japanese photocopiers, where it has imposed duties"
@@ -104,6 +114,14 @@ def goods_heads(anchor, gov) -> list:
 def _examples(t) -> list:
     """Goods a generic noun is illustrated by: "ranging from X and Y to Z", "including X"."""
     out = []
+    for c in t.children:
+        if c.dep_ == "prep" and c.lower_ in ("from", "to"):     # "U.S. products from steel to playing cards"
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    out.extend(_with_conjuncts(g))
+                    for cc in g.children:
+                        if cc.dep_ == "prep" and cc.lower_ == "to":
+                            out.extend(h for h in cc.children if h.dep_ == "pobj")
     for x in t.subtree:
         if x.i - t.i > 25:
             break
@@ -218,6 +236,10 @@ def goods_name(t) -> str | None:
     if base(t) in _words("generic_goods") or t.lower_ in _words("generic_goods"):
         # "lithium concentrate", "steel products": the modifier names the good.
         mods = [c for c in t.lefts if c.dep_ == "compound" and c.pos_ == "NOUN" and c.i == t.i - 1]
+        adj = [c for c in t.lefts if c.dep_ == "amod" and c.pos_ == "ADJ" and c.i == t.i - 1 and c.is_lower
+               and c.lower_ not in _words("generic_modifiers") and not c.ent_type_]
+        if adj and not mods:
+            return f"{adj[0].lower_} {t.lower_}"    # "pharmaceutical products"
         if not mods:
             return None
         inner = goods_name(mods[0])
@@ -229,6 +251,9 @@ def goods_name(t) -> str | None:
         if c.dep_ == "compound" and c.pos_ == "PROPN" and not c.ent_type_ and (c.is_alpha or "-" in c.text):
             start = c.left_edge.i if all(x.pos_ in ("PROPN", "PUNCT", "NUM") for x in c.subtree) else c.i
             # a product's own name: "Amphotericin-B injections"
+        elif c.dep_ == "amod" and c.is_lower and c.tag_ == "VBN" and not any(True for _ in c.children) \
+                and c.i == start - 1 and c.lower_ not in _words("generic_modifiers"):
+            start = c.i     # "preserved fruits", "frozen fish" (not "independently produced films")
         elif c.dep_ in ("compound", "amod") and c.is_lower and c.pos_ in ("NOUN", "ADJ") \
                 and c.lower_ not in _words("generic_modifiers") and not c.ent_type_:
             start = c.i

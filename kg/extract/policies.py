@@ -23,11 +23,12 @@ from kg.extract.policy_facts import (TARIFF_CLASSES as _TARIFFS, attributes as _
                                      open_goods as _open_goods, reference_date as _reference_date, state as _state,
                                      excepted as _excepted, default_imposer as _default_imposer,
                                      note_subject_country as _note_subject_country,
-                                     sanctioned_not_sanctioning as _sanctioned, specific_goods as _specific_goods)
+                                     sanctioned_not_sanctioning as _sanctioned)
 from kg.lexicon import lexicon
 from kg.model import (EXPORT_BAN, IMPORT_BAN, COMMODITY, COUNTRY, ORGANIZATION, PERSON, OFFICIAL, TRADE_AGREEMENT)
 
 _GOVT_NAME = re.compile(r"^(?:the\s+)?(?:Ministry|Department|Cabinet|Customs|Council of Ministers|Federal Council)\b", re.I)
+_GIVING = {"grant", "give", "offer", "accord", "award"}
 _SIGNING = {"sign", "conclude", "renegotiate", "negotiate", "initiate", "ratify", "reach", "extend", "renew",
             "honor", "honour", "promote", "strike", "seal"}
 _HOME_NOUNS = {"government", "authority", "cabinet", "administration", "ministry", "customs"}
@@ -128,6 +129,11 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
         t = t.head
         if t.dep_ == "ROOT":
             break
+    if gov is not None and gov.dep_ == "ccomp" and verb_forms(gov.head) & _GIVING:
+        # "India grants Switzerland improved market access", parsed as a clause of its own
+        for c in gov.head.children:
+            if c.dep_ == "nsubj" and _agent_of(par, c):
+                return _agent_of(par, c)
     if gov is not None and (gov is anchor or verb_forms(gov) & _imposing()):
         for c in sorted(gov.children, key=lambda c: -c.i):     # the subject nearest the verb
             if c.dep_ in ("nsubj",):
@@ -256,7 +262,7 @@ def find_policies(par: Paragraph) -> None:
         for t in sorted(scope, key=lambda x: x.i):
             lid = par.entity_at(t)
             kind = par.type_of(lid)
-            if kind == COMMODITY and lid not in goods and not crosses_flow(t, anchor):
+            if kind == COMMODITY and lid not in goods and not crosses_flow(t, anchor) and not _excepted(t):
                 goods.append(lid)
             elif kind == COUNTRY and lid not in targets and not _excepted(t):
                 while t.head.i == t.i + 1 and t.dep_ == "compound" and t.ent_type_ and t.head.ent_type_ == t.ent_type_ \
@@ -270,9 +276,10 @@ def find_policies(par: Paragraph) -> None:
                 elif t.dep_ in ("amod", "compound", "poss") and p.i in scope_ids and p.i != anchor.i \
                         and (par.type_of(par.entity_at(p)) == COMMODITY or base(p) in _TARGET_NOUNS):
                     targets.append(lid)
-            elif kind == ORGANIZATION and lid not in targets and t.dep_ == "pobj" \
-                    and t.head.lower_ in ("against", "from") and not _excepted(t):
-                targets.append(lid)     # a bloc or body: "duties on goods from the EU"
+            elif kind == ORGANIZATION and lid not in targets and not _excepted(t) and (
+                    t.dep_ == "pobj" and t.head.lower_ in ("against", "from") or (
+                        t.dep_ == "conj" and par.entity_at(t.head) in targets)):
+                targets.append(lid)     # a bloc or body: "duties on goods from the EU", "Mexican and EU steel"
             if t.ent_type_ == "DATE":
                 dates.append(t)
         for t in scope:
@@ -311,7 +318,7 @@ def find_policies(par: Paragraph) -> None:
                     table.fact(host, "appliesTo", g, ev)
                 continue
             imposer = _sanctioned(par, anchor, _imposer(par, anchor, gov), targets)
-            goods = _specific_goods(par, goods + [g for g in _open_goods(par, anchor, gov, targets) if g not in goods])
+            goods = goods + [g for g in _open_goods(par, anchor, gov, targets) if g not in goods]
             targets = [t for t in targets + _more_targets(par, anchor, gov, scope) if t != imposer]
             targets = list(dict.fromkeys(targets))
             default = None if imposer else _default_imposer(par, targets)

@@ -17,6 +17,7 @@ from kg.model import (ANTI_DUMPING_DUTY, COMMODITY, COUNTERVAILING_DUTY, COUNTRY
                       Literal)
 
 TARIFF_CLASSES = (TARIFF, ANTI_DUMPING_DUTY, COUNTERVAILING_DUTY)
+_GIVING = {"grant", "give", "offer", "accord", "award"}
 _PUNITIVE = {"sanction", "embargo", "boycott"}
 _COVER_VERBS = {"cover", "include", "apply", "affect", "extend", "concern", "hit"}
 _TRADE_NOUNS = {"trade", "activity", "commerce", "dealing", "business", "relation", "transaction"}
@@ -56,6 +57,8 @@ def open_goods(par: Paragraph, anchor, gov, targets: list) -> list[str]:
     """Goods the measure's scope names: commodity mentions, else the head nouns themselves."""
     out = []
     for t in goods_heads(anchor, gov):
+        if excepted(t):
+            continue        # "(excluding gold)"
         lid = par.entity_at(t)
         if lid:
             if par.type_of(lid) == COMMODITY and lid not in out:
@@ -101,6 +104,11 @@ def more_targets(par: Paragraph, anchor, gov, scope) -> list[str]:
                     lid = par.agent_at(x)
                     if par.type_of(lid) in (COUNTRY, ORGANIZATION):
                         out.append(lid)
+    if gov is not None and verb_forms(gov) & _GIVING:
+        out.extend(par.agent_at(c) for c in gov.children if c.dep_ == "dative")     # "grants Switzerland access"
+    if gov is not None and gov.dep_ == "ccomp" and verb_forms(gov.head) & _GIVING:
+        out.extend(par.agent_at(c) for c in gov.children if c.dep_ == "nsubj")      # the same, parsed as a clause
+    out = [x for x in out if par.type_of(x) in (COUNTRY, ORGANIZATION)]
     for c in anchor.children:
         if c.dep_ in ("nsubj", "nsubjpass"):
             # "The South African sanctions law ... prohibited imports": sanctions are aimed at the country named
@@ -169,7 +177,7 @@ def dates_of_previous(par: Paragraph, sentence_pids: dict) -> None:
         if not last:
             continue
         subj = [t for t in sent if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT"]
-        if not subj or not (subj[0].lower_ in ("it", "this", "they") or any(
+        if not subj or not (subj[0].lower_ in ("it", "this", "they", "these") or any(
                 c.lower_ in ("the", "this", "that") for c in subj[0].children)):
             continue
         ev = par.evidence(sent[0])
@@ -212,11 +220,13 @@ def _decimal(r) -> str:
 
 
 def excepted(t) -> bool:
-    """ "(except from Afghanistan)": a country the measure leaves out is not its target."""
+    """ "(except from Afghanistan)", "excluding gold": what the measure leaves out is not its target or goods."""
     node = t
     for _ in range(4):
         if node.lower_ in ("except", "excluding", "exempting", "besides") or node.head.i == node.i:
-            return node.lower_ in ("except", "excluding", "exempting", "besides")
+            # (a bracket closed in between ends the exception: "(except from X), crockery")
+            return node.lower_ in ("except", "excluding", "exempting", "besides") and not any(
+                w.text == ")" for w in t.doc[min(node.i, t.i):max(node.i, t.i)])
         node = node.head
     return False
 
@@ -260,18 +270,3 @@ def sanctioned_not_sanctioning(par: Paragraph, anchor, imposer, targets: list) -
         return None
     return imposer
 
-
-def specific_goods(par: Paragraph, goods: list[str]) -> list[str]:
-    """ "the quota on juice" after "quotas on fresh oranges and orange juice": a one-word good is the
-    article's one good of that name with a modifier, when there is exactly one."""
-    out = []
-    for g in goods:
-        name = par.table.entities[g].name.lower()
-        if " " not in name:
-            longer = {lid for lid, e in par.table.entities.items() if e.type == COMMODITY and lid != g
-                      and e.forms and e.name.lower().endswith(" " + name)}
-            if len(longer) == 1:
-                g = longer.pop()
-        if g not in out:
-            out.append(g)
-    return out
