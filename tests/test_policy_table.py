@@ -14,7 +14,8 @@ import pytest
 import spacy
 from spacy.tokens import Doc, Span
 
-from kg.extract.measures import date_role, rates
+from kg.extract.measure_state import date_role
+from kg.extract.measures import rates
 from kg.extract.triggers import policy_class
 from kg.model import Evidence, ResolvedEntity, ResolvedFact
 from kg.policy_identity import group_policies, latest_state, policy_label, unique_labels

@@ -28,6 +28,8 @@ from kg.lexicon import lexicon
 from kg.model import (EXPORT_BAN, IMPORT_BAN, COMMODITY, COUNTRY, ORGANIZATION, PERSON, OFFICIAL, TRADE_AGREEMENT)
 
 _GOVT_NAME = re.compile(r"^(?:the\s+)?(?:Ministry|Department|Cabinet|Customs|Council of Ministers|Federal Council)\b", re.I)
+_AGREEMENT_WORDS = {"agreement", "accord", "treaty", "pact", "convention", "protocol"}
+_SPEECH = {"say", "tell", "add", "note", "warn", "argue", "claim", "report", "state", "write"}
 _GIVING = {"grant", "give", "offer", "accord", "award"}
 _SIGNING = {"sign", "conclude", "renegotiate", "negotiate", "initiate", "ratify", "reach", "extend", "renew",
             "honor", "honour", "promote", "strike", "seal"}
@@ -65,6 +67,11 @@ def _agent_of(par: Paragraph, token, depth: int = 0) -> str | None:
     """
     if depth > 3:
         return None
+    if token.lower_ in ("it", "its") and depth == 0:
+        # "the Commission has adopted ..., where it has imposed": the nearest subject before it, if known
+        before = [t for t in token.sent if t.i < token.i and t.dep_ in ("nsubj", "nsubjpass") and t.lower_ != "it"]
+        if before:
+            return _agent_of(par, before[-1], 1)
     lid = par.agent_at(token) or par.body_country.get(token.i)
     if lid and par.type_of(lid) == ORGANIZATION and par.table.entities[lid].attrs.get("country"):
         return par.table.entities[lid].attrs["country"]
@@ -73,6 +80,12 @@ def _agent_of(par: Paragraph, token, depth: int = 0) -> str | None:
         return _default_imposer(par) or lid
     if lid and par.type_of(lid) in (COUNTRY, ORGANIZATION, PERSON, OFFICIAL):
         return lid
+    if lid is None and token.pos_ in ("NOUN", "PROPN") and any(c.lower_ == "the" for c in token.children):
+        # "the community", "the Commission": the article's one body of that name ("European Community")
+        named = {k for k, e in par.table.entities.items() if e.type == ORGANIZATION and e.forms
+                 and e.name.split()[-1].lower() == token.lower_}
+        if len(named) == 1:
+            return named.pop()
     if token.lower_ in ("we", "our") and depth == 0:
         return _default_imposer(par)     # a government speaking of itself
     if token.lower_ in ("country", "nation") and any(c.lower_ in ("the", "this") for c in token.children):
@@ -113,9 +126,13 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
                 if g.dep_ == "pobj" and _agent_of(par, g):
                     return _agent_of(par, g)
     t = anchor
-    # "China's decision to halt exports": climb from the verb to the noun it modifies.
+    # "China's decision to halt exports": climb from the verb to the noun it modifies (not through
+    # "X, who said ...": the speaker is not the one who imposes).
     for _ in range(6):
-        if t.dep_ in ("acl", "xcomp", "relcl") and t.head.pos_ in ("NOUN", "PROPN"):
+        if verb_forms(t) & _SPEECH:
+            break
+        if t.dep_ in ("acl", "xcomp", "relcl") and t.head.pos_ in ("NOUN", "PROPN") and not (
+                t.dep_ == "relcl" and any(c.dep_ == "nsubj" for c in t.children)):
             for c in t.head.children:
                 if c.dep_ in ("poss", "compound", "amod"):
                     lid = _agent_of(par, c)
@@ -321,7 +338,9 @@ def find_policies(par: Paragraph) -> None:
             goods = goods + [g for g in _open_goods(par, anchor, gov, targets) if g not in goods]
             targets = [t for t in targets + _more_targets(par, anchor, gov, scope) if t != imposer]
             targets = list(dict.fromkeys(targets))
-            default = None if imposer else _default_imposer(par, targets)
+            default = None if imposer or _foreign_made(par, anchor, gov) else _default_imposer(par, targets)
+            if imposer and {base(w) for w in table.entities[imposer].name.lower().split()} & _AGREEMENT_WORDS:
+                imposer = None      # "the General Agreement on Tariffs and Trade" imposes nothing
             if imposer is None and not goods and not targets:
                 continue
             label = _label(anchor)
@@ -352,6 +371,13 @@ def find_policies(par: Paragraph) -> None:
         _attributes(par, pid, type_, anchor, gov, scope, dates, durations, ev)
         sentence_pids.setdefault(anchor.sent.start, []).append(pid)
     _dates_of_previous(par, sentence_pids)
+
+
+def _foreign_made(par: Paragraph, anchor, gov) -> bool:
+    """No default author for "European government subsidies" or a measure "it" imposed when "it" is unknown."""
+    if any(c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "GPE") for c in anchor.children):
+        return True
+    return gov is not None and any(c.dep_ == "nsubj" and c.lower_ == "it" for c in gov.children)
 
 
 def _co_imposers(par: Paragraph, gov, imposer) -> list[str]:

@@ -12,9 +12,10 @@ import re
 
 from kg.extract.context import Paragraph, base, verb_forms
 from kg.extract.dates import parse_date
-from kg.extract.measures import date_role, goods_heads, goods_name, immediate, rates, status
+from kg.extract.measure_state import date_role, immediate, status
+from kg.extract.measures import goods_heads, goods_name, rates
 from kg.model import (ANTI_DUMPING_DUTY, COMMODITY, COUNTERVAILING_DUTY, COUNTRY, ORGANIZATION, TARIFF,
-                      Literal)
+                      TRADE_AGREEMENT, Literal)
 
 TARIFF_CLASSES = (TARIFF, ANTI_DUMPING_DUTY, COUNTERVAILING_DUTY)
 _GIVING = {"grant", "give", "offer", "accord", "award"}
@@ -83,6 +84,7 @@ def open_goods(par: Paragraph, anchor, gov, targets: list) -> list[str]:
             continue
         start = par.offset + span[0].idx
         lid = par.table.add(COMMODITY, name, span.text, (start, start + len(span.text)), key=name)
+        par.table.entities[lid].attrs.setdefault("open", "1")    # named only as a measure's goods
         par.tok_ent.setdefault(t.i, lid)
         for c in t.children:
             # "Japanese semiconductors": the demonym on the goods is the target.
@@ -184,8 +186,9 @@ def dates_of_previous(par: Paragraph, sentence_pids: dict) -> None:
         root = sent.root
         if root.pos_ == "VERB" and verb_forms(root) & _COVER_VERBS:
             # "This covered imports of dairy products, peanuts, cotton and sugar."
-            for g in open_goods(par, root, root, []):
-                for pid in last:
+            measures = [pid for pid in last if par.table.entities[pid].type != TRADE_AGREEMENT]
+            for g in open_goods(par, root, root, []) if measures else []:
+                for pid in measures:
                     par.table.fact(pid, "appliesTo", g, ev)
         _role_dates(par, sent, last, st, ev)
     st["last_pids"] = last
