@@ -83,6 +83,15 @@ def goods_heads(anchor, gov) -> list:
     holders = [anchor] + ([gov] if gov is not None and gov.i != anchor.i else [])
     if anchor.dep_ == "dobj" and anchor.head.pos_ == "VERB":
         holders.append(anchor.head)
+    for c in anchor.children:       # "duties of 20 percent on steel wire": the goods hang on the rate
+        if c.dep_ == "prep" and c.lower_ == "of":
+            for g in c.children:
+                if g.dep_ == "pobj" and g.lower_ in _RATE_UNITS | {"per cent", "cent"}:
+                    for p in g.children:
+                        if p.dep_ == "prep" and p.lower_ == "on":
+                            for x in p.children:
+                                if x.dep_ == "pobj":
+                                    visit(x)
     for h in holders:
         for c in h.children:
             if c.dep_ == "prep" and c.lower_ in ("on", "of", "for", "to") and not (c.lower_ in ("of", "to") and h is not anchor):
@@ -252,7 +261,7 @@ def goods_name(t) -> str | None:
                 and c.i == start - 1 and c.lower_ not in words("generic_modifiers"):
             start = c.i     # "preserved fruits", "frozen fish" (not "independently produced films")
         elif c.dep_ in ("compound", "amod") and c.is_lower and c.pos_ in ("NOUN", "ADJ") \
-                and c.lower_ not in words("generic_modifiers") and not c.ent_type_:
+                and c.lower_ not in words("generic_modifiers") and c.ent_type_ in ("", "COMMODITY"):
             start = c.i
         elif c.text == "-" or c.dep_ == "punct" and c.text in ("-", "‐") or (c.dep_ == "amod" and "-" in c.text and c.is_lower):
             start = c.i

@@ -212,7 +212,10 @@ def _parties(par: Paragraph, anchor, gov) -> list[str]:
                     start = par.offset + c.idx
                     add(par.table.add(COUNTRY, lexicon().countries[code].name, part, (start, start + len(c.text)),
                                       key=code))
-        if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB":
+    purpose = [c for c in (gov.children if gov is not None and gov.i != anchor.i else [])
+               if c.dep_ == "advcl" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)]
+    for c in [*anchor.children, *purpose]:
+        if c.dep_ in ("acl", "relcl", "advcl") and c.pos_ == "VERB":
             # "a trade protocol to buy asbestos from Zimbabwe"
             for p in c.children:
                 if p.dep_ == "prep" and p.lower_ in ("from", "to", "with"):
@@ -221,8 +224,9 @@ def _parties(par: Paragraph, anchor, gov) -> list[str]:
                             add(par.agent_at(g))
     for c in anchor.children:
         if c.dep_ == "prep" and c.lower_ in ("between", "with"):
-            for t in c.subtree:
-                add(par.agent_at(t))
+            for t in c.subtree:         # the partners themselves, not "a Dutch retailer"
+                if t.dep_ in ("pobj", "conj") or par.entity_at(t.head) == par.entity_at(t):
+                    add(par.agent_at(t))
         if c.dep_ == "poss":
             add(_agent_of(par, c))
     verb = gov
