@@ -276,6 +276,10 @@ def _resolve_occurrences(results, ents, facts, entities):
         while uid in new_entities or uid in entities:
             uid = f"{TYPE_PATHS[type_]}/{base}-{n}"
             n += 1
+        if type_ == EVENT and len(who_labels) >= 2 and key[1]:
+            # Named by what happened and who took part ("Ana Ruiz–Kenji Sato call"), not by a verb
+            # ("met") or a fragment ("door talks"); the text's own words stay as altLabels.
+            label = f"{'–'.join(who_labels)} {key[1]}"
         new_entities[uid] = ResolvedEntity(uid=uid, type=type_, label=label,
                                            alt_labels=set(forms) - {label},
                                            docs={s.rsplit("#", 1)[0] for s in sids})

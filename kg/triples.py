@@ -24,6 +24,7 @@ from typing import Iterable, Iterator
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
+from rdflib.store import Store
 
 from kg.writer import serialize, serialize_many
 
@@ -180,6 +181,10 @@ class TripleGraph:
 
     # ------------------------------------------------------------ converting
 
+    def as_rdflib(self) -> Graph:
+        """An rdflib ``Graph`` reading this graph's indexes (no copy); adding to it raises ``TypeError``."""
+        return Graph(store=_ReadOnlyStore(self), bind_namespaces="none")
+
     def to_rdflib(self) -> Graph:
         g = Graph(bind_namespaces="none")
         for prefix, ns in self.prefixes.items():
@@ -192,3 +197,52 @@ class TripleGraph:
         out = cls({p: str(ns) for p, ns in graph.namespaces() if p})
         out.update(graph)
         return out
+
+
+class _ReadOnlyStore(Store):
+    """rdflib's Store interface over a :class:`TripleGraph`: rdflib and pySHACL read it in place."""
+
+    # pySHACL wraps the graph in a Dataset, which asks for these; there is one graph, the default.
+    context_aware = graph_aware = True
+    formula_aware = transaction_aware = False
+
+    def __init__(self, graph: TripleGraph):
+        super().__init__()
+        self._graph = graph
+
+    def triples(self, triple_pattern, context=None):
+        for triple in self._graph.triples(triple_pattern):
+            yield triple, iter(())
+
+    def __len__(self, context=None) -> int:
+        return len(self._graph)
+
+    def contexts(self, triple=None):
+        return iter(())
+
+    def add_graph(self, graph) -> None:
+        pass
+
+    def remove_graph(self, graph) -> None:
+        raise TypeError("this view of the build's graph is read-only")
+
+    def add(self, triple, context=None, quoted=False) -> None:
+        raise TypeError("this view of the build's graph is read-only")
+
+    addN = add  # noqa: N815
+
+    def remove(self, triple, context=None) -> None:
+        raise TypeError("this view of the build's graph is read-only")
+
+    def bind(self, prefix, namespace, override=True) -> None:
+        pass                                   # the graph's prefixes are its own
+
+    def namespace(self, prefix):
+        iri = self._graph.prefixes.get(prefix)
+        return URIRef(iri) if iri is not None else None
+
+    def prefix(self, namespace):
+        return next((p for p, iri in self._graph.prefixes.items() if iri == str(namespace)), None)
+
+    def namespaces(self):
+        return self._graph.namespaces()

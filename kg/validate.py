@@ -77,30 +77,59 @@ def validate_graph(graph, shapes: Graph | None = None, focus: Iterable | None = 
     return conforms, describe_records(records, graph)
 
 
+def validate_unless_known(graph, text: str, memo: Path | None) -> tuple[bool, list[str]]:
+    """:func:`validate_graph`, unless ``memo`` (a JSON file) holds the answer for these exact triples.
+
+    ``text`` is the graph's deterministic serialization (its N-Triples): the answer is a
+    function of it, the shapes and this module, so a rebuild whose graph did not change
+    (every article cached) reuses it; any change, anywhere, validates the whole graph.
+    """
+    import hashlib
+    import json
+
+    from kg.io import write_atomic
+
+    h = hashlib.sha256(text.encode("utf-8", "surrogatepass"))
+    for part in (Path(SHAPES_FILE).read_bytes(), Path(__file__).read_bytes()):
+        h.update(b"\0" + part)
+    key = h.hexdigest()
+    if memo is not None:
+        try:
+            known = json.loads(memo.read_text(encoding="utf-8"))
+            if known.get("key") == key:
+                return bool(known["conforms"]), [str(m) for m in known["messages"]]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass                                    # missing or damaged: validate
+    conforms, messages = validate_graph(graph)
+    if memo is not None:
+        try:
+            memo.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(memo, json.dumps({"key": key, "conforms": conforms, "messages": messages}), sync=False)
+        except OSError as exc:
+            log.info("cannot keep the validation result in %s (%s)", memo, exc)
+    return conforms, messages
+
+
 def _has_ontology(graph, ontology: Graph) -> bool:
     return all(t in graph for t in ontology.triples((None, RDFS.subClassOf, None)))
 
 
-def _as_rdflib(graph) -> tuple[Graph, bool]:
-    """An rdflib graph pySHACL can read, and whether it is a copy of our own (safe to change)."""
-    if isinstance(graph, Graph):
-        return graph, False
-    return graph.to_rdflib(), True
-
-
 def _validate_full(graph, shapes: Graph, focus: Iterable | None = None) -> tuple[bool, list[Result]]:
     ontology = load_ontology()
-    # The graphs kg writes hold the ontology already: mixing it in again would only
-    # make pySHACL copy the data graph.
-    has_ontology = _has_ontology(graph, ontology)
-    data, owned = _as_rdflib(graph)
-    return run_pyshacl(data, shapes, ont_graph=None if has_ontology else ontology, inplace=owned,
-                       focus=focus)
+    if _has_ontology(graph, ontology):
+        # The graphs kg writes hold the ontology already: nothing is mixed in or inferred,
+        # so pySHACL only reads the data graph, in place (a TripleGraph through a view).
+        data = graph if isinstance(graph, Graph) else graph.as_rdflib()
+        return run_pyshacl(data, shapes, inplace=True, focus=focus)
+    if isinstance(graph, Graph):          # pySHACL mixes the ontology into a copy of its own
+        return run_pyshacl(graph, shapes, ont_graph=ontology, focus=focus)
+    return run_pyshacl(graph.to_rdflib(), shapes, ont_graph=ontology, inplace=True, focus=focus)
 
 
 def run_pyshacl(data: Graph, shapes: Graph, ont_graph: Graph | None = None,
                 inplace: bool = False, focus: Iterable | None = None) -> tuple[bool, list[Result]]:
-    """pySHACL with kg's options (no inference, no SHACL-AF); ``inplace`` only for a graph of our own."""
+    """pySHACL with kg's options (no inference, no SHACL-AF); ``inplace`` only for a graph of our own
+    or one that nothing is mixed into."""
     import pyshacl
 
     conforms, results, _ = pyshacl.validate(

@@ -133,3 +133,15 @@ def test_rdflib_round_trip():
     g = awkward_graph()
     back = TripleGraph.from_rdflib(g.to_rdflib())
     assert set(back) == set(g) and dict(back.namespaces()) == dict(g.namespaces())
+
+
+def test_rdflib_view_reads_the_same_triples_and_refuses_writes():
+    from rdflib import Literal, URIRef
+
+    g = awkward_graph(3)
+    view = g.as_rdflib()
+    assert len(view) == len(g) and set(view) == set(g)
+    s, p, o = next(iter(g))
+    assert (s, p, o) in view and set(view.objects(s, p)) == set(g.objects(s, p))
+    with pytest.raises(TypeError):
+        view.add((URIRef("http://example.org/a"), URIRef("http://example.org/b"), Literal("c")))

@@ -403,3 +403,39 @@ def test_cycles_in_a_built_graph_object_do_not_recurse():
     g = Graph().parse(data=CYCLES, format="turtle")
     conforms, messages = validate_graph(g)
     assert not conforms and messages == sorted(set(messages))
+
+
+def test_the_build_graph_is_validated_in_place_with_the_same_answers():
+    from kg.triples import TripleGraph
+
+    g = make_graph()
+    g.remove((BESSENT, KG.officialOf, US))
+    g.add((BESSENT, KG.officialOf, Literal("United States")))
+    statement(g, CHINA, KG.title, Literal("Minister"), sentence=None)
+    in_place = TripleGraph.from_rdflib(g)
+    before = set(in_place)
+    assert validate_graph(in_place) == validate_graph(g)
+    assert not validate_graph(in_place)[0] and set(in_place) == before
+
+
+def test_a_graph_already_validated_is_not_validated_again(tmp_path, monkeypatch):
+    from kg import validate as kv
+
+    g = make_graph()
+    g.remove((BESSENT, KG.officialOf, US))
+    g.add((BESSENT, KG.officialOf, Literal("United States")))
+    memo = tmp_path / "cache" / "validation.json"
+    text = g.serialize(format="nt")
+    first = kv.validate_unless_known(g, text, memo)
+    assert first == validate_graph(g) and not first[0]
+
+    def no_pyshacl(*args, **kwargs):
+        raise AssertionError("validated again")
+
+    monkeypatch.setattr(kv, "validate_graph", no_pyshacl)
+    assert kv.validate_unless_known(g, text, memo) == first            # same triples: the kept answer
+    with pytest.raises(AssertionError, match="validated again"):
+        kv.validate_unless_known(g, text + "<urn:a> <urn:b> <urn:c> .\n", memo)     # any change: validated
+    memo.write_text("{not json", encoding="utf-8")
+    with pytest.raises(AssertionError, match="validated again"):
+        kv.validate_unless_known(g, text, memo)                          # damaged: validated
