@@ -25,9 +25,10 @@ from kg.extract.policy_facts import (TARIFF_CLASSES as _TARIFFS, attributes as _
                                      note_subject_country as _note_subject_country,
                                      sanctioned_not_sanctioning as _sanctioned)
 from kg.lexicon import lexicon
-from kg.model import (EXPORT_BAN, IMPORT_BAN, COMMODITY, COUNTRY, ORGANIZATION, PERSON, OFFICIAL, TRADE_AGREEMENT)
+from kg.model import (EXPORT_BAN, IMPORT_BAN, QUOTA, SANCTION, COMMODITY, COUNTRY, ORGANIZATION, PERSON, OFFICIAL, TRADE_AGREEMENT)
 
-_GOVT_NAME = re.compile(r"^(?:the\s+)?(?:Ministry|Department|Cabinet|Customs|Council of Ministers|Federal Council)\b", re.I)
+_GOVT_NAME = re.compile(r"^(?:the\s+)?(?:Ministry|Department|Cabinet|Customs|Council of Ministers|Federal Council)\b"
+                        r"|^(?:the\s+)?[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s(?:Ministry|Department)$")     # "Trade Ministry"
 _AGREEMENT_WORDS = {"agreement", "accord", "treaty", "pact", "convention", "protocol"}
 _SPEECH = {"say", "tell", "add", "note", "warn", "argue", "claim", "report", "state", "write"}
 _GIVING = {"grant", "give", "offer", "accord", "award"}
@@ -36,6 +37,7 @@ _SIGNING = {"sign", "conclude", "renegotiate", "negotiate", "initiate", "ratify"
 _HOME_NOUNS = {"government", "authority", "cabinet", "administration", "ministry", "customs"}
 _PARTY_PLURALS = {"nation", "country", "side", "government", "economy", "power", "leader"}
 _GOVT_NOUNS = {"administration", "government", "ministry", "cabinet", "authorities", "authority", "delegation",
+               "minister", "official", "leader", "delegate", "representative",
                "negotiator", "envoy", "team", "standard", "application", "regulator", "law", "legislation",
                "department", "decision", "move", "plan", "order", "measure", "way", "bid", "step"}
 
@@ -73,19 +75,18 @@ def _agent_of(par: Paragraph, token, depth: int = 0) -> str | None:
         if before:
             return _agent_of(par, before[-1], 1)
     lid = par.agent_at(token) or par.body_country.get(token.i)
+    if lid is None and token.pos_ in ("NOUN", "PROPN") and any(c.lower_ == "the" for c in token.children):
+        # "the community", "the ministry": the article's one body of that name ("European Community")
+        named = {k for k, e in par.table.entities.items() if e.type == ORGANIZATION and e.forms
+                 and e.name.split()[-1].lower() == token.lower_}
+        lid = named.pop() if len(named) == 1 else None
     if lid and par.type_of(lid) == ORGANIZATION and par.table.entities[lid].attrs.get("country"):
         return par.table.entities[lid].attrs["country"]
     if lid and par.type_of(lid) == ORGANIZATION and _GOVT_NAME.search(par.table.entities[lid].name):
-        # A ministry or cabinet whose country the text does not give: the article's country.
-        return _default_imposer(par) or lid
+        # A ministry or cabinet whose country the text does not give: the dateline's, else the article's.
+        return par.table.home_country or _default_imposer(par) or lid
     if lid and par.type_of(lid) in (COUNTRY, ORGANIZATION, PERSON, OFFICIAL):
         return lid
-    if lid is None and token.pos_ in ("NOUN", "PROPN") and any(c.lower_ == "the" for c in token.children):
-        # "the community", "the Commission": the article's one body of that name ("European Community")
-        named = {k for k, e in par.table.entities.items() if e.type == ORGANIZATION and e.forms
-                 and e.name.split()[-1].lower() == token.lower_}
-        if len(named) == 1:
-            return named.pop()
     if token.lower_ in ("we", "our") and depth == 0:
         return _default_imposer(par)     # a government speaking of itself
     if token.lower_ in ("country", "nation") and any(c.lower_ in ("the", "this") for c in token.children):
@@ -332,13 +333,13 @@ def find_policies(par: Paragraph) -> None:
             for g in _open_goods(par, anchor, gov, []):
                 table.fact(pid, "appliesTo", g, ev)      # the goods the agreement covers
         else:
-            host = _agreement_above(anchor, agreements) if type_ in _TARIFFS else None
+            host = _agreement_above(anchor, agreements) if type_ in (*_TARIFFS, QUOTA) else None
             if host is not None:
-                # Tariffs an agreement cuts are goods the agreement covers, not a tariff of their own.
+                # Tariffs an agreement cuts and quotas it opens are goods it covers, not measures of their own.
                 for g in goods:
                     table.fact(host, "appliesTo", g, ev)
                 continue
-            imposer = _sanctioned(par, anchor, _imposer(par, anchor, gov), targets)
+            imposer = _sanctioned(par, anchor, _imposer(par, anchor, gov), targets, type_ == SANCTION)
             goods = goods + [g for g in _open_goods(par, anchor, gov, targets) if g not in goods]
             targets = [t for t in targets + _more_targets(par, anchor, gov, scope) if t != imposer]
             targets = list(dict.fromkeys(targets))

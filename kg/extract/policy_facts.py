@@ -262,10 +262,10 @@ def note_subject_country(par: Paragraph) -> None:
                 return
 
 
-def sanctioned_not_sanctioning(par: Paragraph, anchor, imposer, targets: list) -> str | None:
+def sanctioned_not_sanctioning(par: Paragraph, anchor, imposer, targets: list, sanction: bool = False) -> str | None:
     """ "South African sanctions", "Iran sanctions": a country that only modifies the word "sanctions"
     is whom they aim at, unless it is the article's own country ("U.S. sanctions" in a Washington story)."""
-    if imposer is None or base(anchor) not in _PUNITIVE:
+    if imposer is None or (base(anchor) not in _PUNITIVE and not sanction):
         return imposer
     mods = {par.entity_at(c) for c in anchor.children if c.dep_ in ("compound", "amod")}
     if imposer in mods and par.type_of(imposer) == COUNTRY and imposer != default_imposer(par):
