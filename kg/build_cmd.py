@@ -56,6 +56,13 @@ def _size(value: str) -> int:
     return int(m.group(1)) * 1024 ** " KMG".index(m.group(2).upper() or " ")
 
 
+def skip_kinds(counts: dict[str, int]) -> str:
+    """" (not English: 3, malformed record: 1)": the skips counted by kind of reason, most first."""
+    if not counts:
+        return ""
+    return " (" + ", ".join(f"{kind}: {n}" for kind, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))) + ")"
+
+
 def add_parser(sub) -> None:
     p = sub.add_parser(
         "build",
@@ -82,6 +89,8 @@ def add_parser(sub) -> None:
     p.add_argument("--max-bytes", type=_size, default=DEFAULT_MAX_BYTES, metavar="N",
                    help=f"skip (and report) files larger than N bytes; k, M, G suffixes allowed "
                         f"(default: {DEFAULT_MAX_BYTES // 1024 ** 2}M)")
+    p.add_argument("--follow-symlinks", action="store_true",
+                   help="read symbolic links that lead outside the input folders (by default reported and skipped)")
     p.add_argument("--no-validate", action="store_true", help="do not run the SHACL shapes after writing")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
     p.set_defaults(func=command)
@@ -101,7 +110,7 @@ def command(args) -> int:
     options = BuildOptions(
         inputs=inputs, out_dir=args.out, model=args.model, workers=args.workers, date=args.date,
         max_bytes=args.max_bytes, quiet=args.quiet, validate=not args.no_validate,
-        cache_dir=args.cache_dir, cache=not args.no_cache, dask=args.dask,
+        cache_dir=args.cache_dir, cache=not args.no_cache, dask=args.dask, follow_symlinks=args.follow_symlinks,
     )
     try:
         stats = build(options)
@@ -128,7 +137,8 @@ def command(args) -> int:
             for m in messages[:20]:
                 print(f"  {m}", file=sys.stderr)
     if not args.quiet:
-        print(f"kg build: {built} article{'s' if built != 1 else ''} built, {len(stats.skipped)} skipped, "
+        print(f"kg build: {built} article{'s' if built != 1 else ''} built, {len(stats.skipped)} skipped"
+              f"{skip_kinds(stats.skipped_by_kind)}, "
               f"in {stats.seconds:.1f}s "
               f"(model: {stats.model}); wrote {args.out}/graph.ttl, graph.html, report.md")
     return 0

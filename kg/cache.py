@@ -52,7 +52,8 @@ CACHE_FORMAT = "3"     # 3: JSON entries with a checksum (2 was pickles, never r
 ENTRY_MAGIC = "kg-cache-entry"
 DEFAULT_DIR_NAME = ".kg-cache"
 _PACKAGE_DIR = Path(__file__).resolve().parent
-_CODE_FILES = ("nlp.py", "lexicon.py", "model.py", "textutil.py", "ingest.py")
+_CODE_FILES = ("nlp.py", "lexicon.py", "model.py", "textutil.py", "ingest.py", "decoding.py", "webpage.py",
+               "records.py", "sources.py")
 
 
 def default_cache_dir(out_dir: str | os.PathLike) -> Path:
@@ -144,6 +145,7 @@ def cache_context(model: str | None, date: str | None) -> tuple[str, str]:
         "data": data_fingerprint(),
         "model": identity,
         "date": date or "",
+        "pages": _version("trafilatura"),     # reads web pages: another version, other main text
     }
     return desc, hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()
 
@@ -324,22 +326,22 @@ class ArticleCache:
                 log.info("cache entry %s rejected (%s); extracting again", path, exc)
             return None
 
-    def has(self, path: str, sha256: str) -> bool:
-        """Whether an entry for the file ``path`` with these bytes exists (not read, not checked)."""
-        return self._path(self.raw_key(sha256, Path(path).stem)).is_file()
+    def has(self, doc_id: str, sha256: str) -> bool:
+        """Whether an entry for the article ``doc_id`` with these bytes exists (not read, not checked)."""
+        return self._path(self.raw_key(sha256, doc_id)).is_file()
 
-    def reuse(self, path: str, sha256: str) -> Document | None:
-        """The cached Document (without its text) of the file ``path`` with these bytes, or None.
+    def reuse(self, doc_id: str, sha256: str) -> Document | None:
+        """The cached Document (without its text) of the article ``doc_id`` with these bytes, or None.
 
         Ingestion calls this before decoding a file; :meth:`get` then returns the
         entry's result for that Document without reading it again.
         """
-        key = self.raw_key(sha256, Path(path).stem)
+        key = self.raw_key(sha256, doc_id)
         result = self._load(key)
         if result is None:
             return None
         self._reused[key] = result
-        return replace(result.document, path=str(path))
+        return result.document
 
     def get(self, document: Document) -> ArticleResult | None:
         """The cached result for this article (carrying this ``document``), or None."""

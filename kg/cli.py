@@ -43,7 +43,7 @@ def _catch_termination() -> dict:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from kg import build_cmd, query, serve, validate
+    from kg import build_cmd, query, serve, text_cmd, validate
 
     parser = argparse.ArgumentParser(
         prog="kg",
@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_parser(sub)
     validate.add_parser(sub)
     serve.add_parser(sub)
+    text_cmd.add_parser(sub)
     return parser
 
 

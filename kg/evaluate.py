@@ -19,7 +19,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.model import Corpus, Literal
+from functools import lru_cache
+
+from kg.model import POLICY_TYPES, Corpus, Literal
 
 ENTITY_TYPES = ("Person", "Country", "Organization", "Commodity")
 _TYPE_MAP = {"Official": "Person"}
@@ -72,8 +74,32 @@ class _Names:
         return _n(forms[0]) if forms else ""
 
 
-def system_view(corpus: Corpus, names: _Names):
-    """Entities and flattened facts of a resolved corpus, named like the gold."""
+@lru_cache(maxsize=1)
+def _superclass() -> dict[str, str]:
+    """Each kg: class's direct kg: superclass, read from the ontology."""
+    from rdflib import Graph
+    from rdflib.namespace import RDFS
+
+    from kg.vocab import KG_NS, ONTOLOGY_FILE
+
+    g = Graph().parse(ONTOLOGY_FILE, format="turtle")
+    return {str(s)[len(KG_NS):]: str(o)[len(KG_NS):] for s, o in g.subject_objects(RDFS.subClassOf)
+            if str(s).startswith(KG_NS) and str(o).startswith(KG_NS)}
+
+
+def as_gold_class(type_: str, gold_classes) -> str:
+    """A policy class named as coarsely as the gold names it: a gold file that says "Tariff" counts
+    an extracted AntiDumpingDuty (a subclass) as a Tariff; one that says "AntiDumpingDuty" does not."""
+    up, t = _superclass(), type_
+    while t not in gold_classes and t in up:
+        t = up[t]
+    return t if t in gold_classes else type_
+
+
+def system_view(corpus: Corpus, names: _Names, gold_classes=None):
+    """Entities and flattened facts of a resolved corpus, named like the gold.
+
+    ``gold_classes``: the policy classes the gold uses; finer extracted classes are named by them."""
     ents = corpus.entities
     label = {uid: names.of(e.label, *sorted(e.alt_labels)) for uid, e in ents.items()}
     entities = set()
@@ -98,7 +124,7 @@ def system_view(corpus: Corpus, names: _Names):
                 for v in props.get(p, ()):
                     facts.add(("Event", people, p, v))
         else:
-            facts |= _policy_tuples(e.type, props)
+            facts |= _policy_tuples(as_gold_class(e.type, gold_classes) if gold_classes else e.type, props)
     return entities, facts
 
 
@@ -164,7 +190,8 @@ def evaluate(corpus: Corpus, gold: dict) -> tuple[dict[str, Score], dict[str, Sc
     names = _Names(gold.get("entities", []) + [
         {"label": s, "aliases": []} for f in gold.get("facts", []) if isinstance(f, list) for s in (f[0],)
     ])
-    s_ents, s_facts = system_view(corpus, names)
+    classes = {f["policy"] for f in gold.get("facts", []) if isinstance(f, dict) and "policy" in f} | {"Policy"}
+    s_ents, s_facts = system_view(corpus, names, classes)
     g_ents, g_facts = gold_view(gold, names)
     return score(s_ents, g_ents, key=lambda t: t[0]), score(s_facts, g_facts, key=_relation)
 

@@ -51,6 +51,52 @@ def doc_iri(doc_id: str) -> URIRef:
     return ID[f"document/{slugify(doc_id, max_len=120)}"]
 
 
+def doc_slugs(doc_ids) -> dict[str, str]:
+    """A readable, distinct IRI slug for each document identifier.
+
+    Identifiers whose slugs meet ("a b", "a-b", "A_B") keep the plain slug for the one
+    that is the slug itself (else the first in code-point order); the others get a short
+    hash of their identifier, so the choice depends on the set of identifiers only.
+    """
+    groups: dict[str, list[str]] = {}
+    for d in sorted(set(doc_ids)):
+        groups.setdefault(slugify(d, max_len=120), []).append(d)
+    out: dict[str, str] = {}
+    for slug, ids in groups.items():
+        keeper = slug if slug in ids else ids[0]
+        for d in ids:
+            out[d] = slug if d == keeper else f"{slug}-{hashlib.sha1(d.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+    if len(set(out.values())) < len(out):      # a hashed slug met a plain one: longer hashes for all
+        out = {d: f"{slugify(d, max_len=120)}-{hashlib.sha1(d.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}"
+               for d in out}
+    return out
+
+
+def web_iri(url: str | None) -> URIRef | None:
+    """An http(s) URL as an IRI, with every character an IRI cannot hold percent-encoded; None otherwise."""
+    from urllib.parse import quote, urlsplit
+
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return URIRef(quote(url.strip(), safe=":/?#[]@!$&'()*+,;=%~-._"))
+
+
+def _xsd_date(value: str | None) -> RDFLiteral | None:
+    """A full calendar date as xsd:date; None for a partial or impossible one."""
+    import datetime
+
+    try:
+        return RDFLiteral(datetime.date.fromisoformat(value).isoformat(), datatype=XSD.date) if value else None
+    except ValueError:
+        return None
+
+
 def entity_iri(uid: str) -> URIRef:
     path, _, slug = uid.partition("/")
     return ID[f"{path}/{slugify(slug)}"]
@@ -72,15 +118,24 @@ def build_graph(corpus: Corpus, with_ontology: bool = True) -> TripleGraph:
     add = g.add
     a, label, alt_label, mentioned = RDF.type, RDFS.label, SKOS.altLabel, KG.mentionedIn
     docs = {}
+    slugs = doc_slugs(d.doc_id for d in corpus.documents)
     for d in corpus.documents:
-        iri = doc_iri(d.doc_id)
+        iri = ID[f"document/{slugs[d.doc_id]}"]
         docs[d.doc_id] = iri
         add((iri, a, KG.Document))
         add((iri, DCTERMS.identifier, RDFLiteral(d.doc_id)))
         if d.title:
             add((iri, DCTERMS.title, RDFLiteral(d.title)))
-        if d.date and not d.date.startswith("--"):
-            add((iri, DCTERMS.date, RDFLiteral(d.date, datatype=XSD.date)))
+        date = _xsd_date(d.date)
+        if date is not None:
+            add((iri, DCTERMS.date, date))
+        for prop, value in ((DCTERMS.creator, d.author),
+                            (DCTERMS.publisher, d.publisher)):
+            if value:
+                add((iri, prop, RDFLiteral(value)))
+        source_iri = web_iri(d.url)
+        if source_iri is not None:
+            add((iri, DCTERMS.source, source_iri))
     iris = {uid: entity_iri(uid) for uid in corpus.entities}
     for uid, e in corpus.entities.items():
         iri = iris[uid]

@@ -42,13 +42,16 @@ class Document:
     every character offset in kg refers to it.
     """
 
-    doc_id: str            # file name without extension: dcterms:identifier
-    path: str              # as given on the command line (for messages)
+    doc_id: str            # path relative to the input folder without extension, or record id: dcterms:identifier
+    path: str              # as given on the command line, escaped (for messages)
     text: str
     title: str | None = None
     date: str | None = None        # ISO yyyy-mm-dd of the article, when known
     sha256: str = ""               # of the raw bytes, for the incremental cache
     notes: tuple[str, ...] = ()    # what ingestion did (decoding fallback, ...)
+    url: str | None = None         # the page's canonical URL or the record's url: dcterms:source
+    author: str | None = None      # dcterms:creator
+    publisher: str | None = None   # the site or agency: dcterms:publisher
 
 
 @dataclass(frozen=True)
@@ -170,7 +173,13 @@ class BuildStats:
 
     articles: list[ArticleStats] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)   # (path, reason)
+    skipped_by_kind: dict[str, int] = field(default_factory=dict)  # kind of reason ("not English"...) → count
     notes: list[tuple[str, str]] = field(default_factory=list)     # (path, what ingestion did)
     model: str = ""
     seconds: float = 0.0
     validation: tuple[bool, list[str]] | None = None    # (conforms, messages) when validated
+
+    def skip(self, path: str, reason: str, kind: str = "unreadable") -> None:
+        """Record an input that was not built: its (escaped) name, the reason, the kind of reason."""
+        self.skipped.append((path, reason))
+        self.skipped_by_kind[kind] = self.skipped_by_kind.get(kind, 0) + 1

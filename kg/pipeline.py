@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from kg.ingest import DEFAULT_MAX_BYTES, Skip, expand_inputs, iter_documents
+from kg.ingest import DEFAULT_MAX_BYTES, Skip, estimated_count, expand_inputs, iter_documents
 from kg.model import ArticleResult, ArticleStats, BuildStats
 from kg.parallel import articles_per_task, make_engine, ordered_results
 from kg.parse import DEFAULT_BATCH_SIZE, parse_documents
@@ -42,13 +42,14 @@ class BuildOptions:
     cache_dir: Path | None = None       # default: <out_dir>/.kg-cache
     cache: bool = True                   # False: --no-cache
     dask: str | None = None              # a Dask scheduler address: extraction runs on that cluster
+    follow_symlinks: bool = False        # read links that leave the input folders
 
 
 def build(options: BuildOptions) -> BuildStats:
     """Run the whole build and write the outputs (all or nothing). Returns what it did."""
     from kg import analyze, export, render, report
     from kg.graph import build_graph
-    from kg.io import write_output_set
+    from kg.output_set import write_output_set
     from kg.resolve import resolve
     from kg.validate import validate_unless_known
 
@@ -100,16 +101,18 @@ def extract_corpus(options: BuildOptions, stats: BuildStats) -> list[ArticleResu
     """
     from kg.progress import Progress, wanted
 
-    files, skips = expand_inputs(options.inputs)
-    stats.skipped.extend((s.path, s.reason) for s in skips)
-    bar = Progress(total=len(files), enabled=wanted(options.quiet) and len(files) > 1)
+    files, skips = expand_inputs(options.inputs, options.follow_symlinks)
+    for s in skips:
+        stats.skip(s.path, s.reason, s.kind)
+    total = estimated_count(files)
+    bar = Progress(total=total, enabled=wanted(options.quiet) and total > 1)
     cache = _open_cache(options, stats)
 
     def documents():
         reuse = cache.reuse if cache is not None else None
         for item in iter_documents(files, options.max_bytes, options.date, reuse):
             if isinstance(item, Skip):
-                stats.skipped.append((item.path, item.reason))
+                stats.skip(item.path, item.reason, item.kind)
                 log.info("skipped %s: %s", item.path, item.reason)  # build_cmd prints the one line
                 bar.update(1)
                 continue
@@ -121,7 +124,7 @@ def extract_corpus(options: BuildOptions, stats: BuildStats) -> list[ArticleResu
     engine = make_engine(options.workers, options.model, options.batch_size, options.dask)
     if hasattr(engine, "warm"):
         engine.warm(_expected_misses(files, cache, options.max_bytes))
-    per_task = articles_per_task(len(files), getattr(engine, "slots", 1),
+    per_task = articles_per_task(total, getattr(engine, "slots", 1),
                                  upper=32 if options.workers <= 1 and not options.dask else 8)
 
     def on_model(desc: str) -> None:
@@ -153,9 +156,11 @@ def _expected_misses(files: list, cache, max_bytes: int) -> int:
     from kg.ingest import raw_sha256
 
     missing = 0
-    for path in files:
-        sha = raw_sha256(path, max_bytes)
-        if sha is not None and not cache.has(str(path), sha):
+    for source in files:
+        if source.kind in ("jsonl", "csv"):
+            return estimated_count(files)     # records are looked up one by one as they are read
+        sha = raw_sha256(source, max_bytes)
+        if sha is not None and not cache.has(source.doc_id, sha):
             missing += 1
     return missing
 

@@ -55,13 +55,17 @@ def group_policies(mentions: dict[str, tuple]) -> dict[str, tuple]:
                     uf.union(seen[g], s)
                 else:
                     seen[g] = s
-        rest = [s for s in sids if not mentions[s][2]]
+        # Mentions without goods: those with targets first, then those with neither.
+        rest = sorted((s for s in sids if not mentions[s][2]), key=lambda s: (not mentions[s][3], s))
         by_targets: dict[tuple, str] = {}
         for s in rest:
             targets = mentions[s][3]
             doc = s.rsplit("#", 1)[0]
-            same_doc = sorted({uf.find(x) for x in sids if x.rsplit("#", 1)[0] == doc and mentions[x][2]
-                               and (not targets or set(targets) <= set(mentions[x][3]))})
+            here = [x for x in sids if x != s and x.rsplit("#", 1)[0] == doc and (mentions[x][2] or mentions[x][3])]
+            same_doc = sorted({uf.find(x) for x in here
+                               if mentions[x][2] and (not targets or set(targets) <= set(mentions[x][3]))})
+            if not targets and not same_doc:
+                same_doc = sorted({uf.find(x) for x in here})
             if len(same_doc) == 1:
                 uf.union(same_doc[0], s)
             elif targets:
@@ -141,7 +145,8 @@ def unique_labels(new_entities: dict[str, ResolvedEntity], facts: list[ResolvedF
 
 def latest_state(facts: list[ResolvedFact], doc_dates: dict[str, str | None]) -> list[ResolvedFact]:
     """One kg:status per policy (the latest article's, then its latest sentence's); one effective and
-    one end date (the latest article's, the end dropped when it falls before the start)."""
+    one end date (the latest article's, the end dropped when it falls before the start); no target
+    that is also the policy's imposer."""
     def when(f):
         return (doc_dates.get(f.evidence.doc_id) or "", f.evidence.doc_id, f.evidence.start)
 
@@ -151,8 +156,13 @@ def latest_state(facts: list[ResolvedFact], doc_dates: dict[str, str | None]) ->
             k = (f.subject, f.predicate)
             if k not in keep or when(f) > when(keep[k]) or (when(f) == when(keep[k]) and _v(f) < _v(keep[k])):
                 keep[k] = f
+    strong = {f.subject for f in facts if f.predicate == "imposedBy" and not f.weak}
+    facts = [f for f in facts if not (f.predicate == "imposedBy" and f.weak and f.subject in strong)]
+    imposers = {(f.subject, f.obj) for f in facts if f.predicate == "imposedBy"}
     out = []
     for f in facts:
+        if f.predicate == "targets" and (f.subject, f.obj) in imposers:
+            continue        # a measure is not aimed at the one who imposes it
         if f.predicate in ("status", "effectiveDate", "endDate"):
             if keep[(f.subject, f.predicate)] is not f:
                 continue

@@ -302,15 +302,17 @@ def command(args) -> int:
                           "stays on this machine unless --allow-service is given")
     fmt = args.format
 
-    def work(out: BinaryIO, warn, started) -> None:
+    def work(out: BinaryIO, warn, clock) -> None:
         prefixes = merged_prefixes(read_turtle_prefixes(graph_path)
                                    if _rdf_format(graph_path) == ox.RdfFormat.TURTLE else {})
         if not service:   # syntax first, on an empty store: no wait for a large graph to load
+            clock(True)
             execute(LoadedGraph(graph_path, ox.Store(), prefixes), sparql, source, params)
+        clock(False)      # loading the graph does not count against the time limit
         graph = load_graph(graph_path)
+        clock(True)
         for warning in hints.diagnose(graph.store, sparql, graph.prefixes, params):
             warn(warning)
-        started()
         try:
             write_result(execute(graph, sparql, source, params), fmt, graph.prefixes, out)
         except BrokenPipeError:
@@ -320,5 +322,6 @@ def command(args) -> int:
 
     from kg.query_proc import run_stoppable
 
-    run_stoppable(work, args.timeout or None, lambda text: print(f"kg query: warning: {text}", file=sys.stderr))
+    limit = args.timeout if 0 < args.timeout < float("inf") else None
+    run_stoppable(work, limit, lambda text: print(f"kg query: warning: {text}", file=sys.stderr))
     return 0

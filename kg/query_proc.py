@@ -17,8 +17,9 @@ after the limit as a second guard. Where ``os.fork`` does not exist the work
 runs in this process, without these guarantees.
 
 The child speaks to this process through a second pipe, one JSON object a
-line: ``{"warning": text}``, ``{"query": true}`` (the graph is loaded; the
-time limit counts from here), ``{"error": text, "code": n}``.
+line: ``{"warning": text}``, ``{"query": true}`` (the time limit counts from
+here), ``{"query": false}`` (loading the graph: the clock stops),
+``{"error": text, "code": n}``.
 """
 from __future__ import annotations
 
@@ -31,9 +32,10 @@ import sys
 import time
 from typing import BinaryIO, Callable
 
-# work(out, warn, started): writes the answer to ``out`` (binary), calls ``warn(text)``
-# for each warning and ``started()`` once the query itself starts.
-Work = Callable[[BinaryIO, Callable[[str], None], Callable[[], None]], None]
+# work(out, warn, clock): writes the answer to ``out`` (binary), calls ``warn(text)`` for
+# each warning, ``clock(True)`` when query work starts (the time limit counts from there)
+# and ``clock(False)`` while it loads the graph (which does not count).
+Work = Callable[[BinaryIO, Callable[[str], None], Callable[[bool], None]], None]
 
 _GRACE = 5.0        # the child's own alarm rings this long after the limit
 
@@ -118,7 +120,7 @@ def _supervise(pid: int, data_r: int, ctrl_r: int, timeout: float | None,
                         if "warning" in message:
                             warn(message["warning"])
                         elif "query" in message and timeout:
-                            deadline = time.monotonic() + timeout
+                            deadline = time.monotonic() + timeout if message["query"] else None
                         elif "error" in message:
                             error = (message["error"], int(message.get("code", 2)))
     finally:
@@ -170,13 +172,13 @@ def _child(work: Work, data_w: int, ctrl_w: int, timeout: float | None) -> None:
         def send(message: dict) -> None:
             ctrl.write(json.dumps(message).encode("utf-8") + b"\n")
 
-        def started() -> None:
+        def clock(running: bool) -> None:
             if timeout:
-                signal.setitimer(signal.ITIMER_REAL, timeout + _GRACE)
-            send({"query": True})
+                signal.setitimer(signal.ITIMER_REAL, timeout + _GRACE if running else 0)
+            send({"query": running})
 
         try:
-            work(out, lambda text: send({"warning": text}), started)
+            work(out, lambda text: send({"warning": text}), clock)
             out.flush()
         except BrokenPipeError:
             pass
@@ -199,5 +201,5 @@ def _child(work: Work, data_w: int, ctrl_w: int, timeout: float | None) -> None:
 def _run_here(work: Work, warn: Callable[[str], None]) -> None:  # pragma: no cover - no fork
     out = sys.stdout.buffer
     sys.stdout.flush()
-    work(out, warn, lambda: None)
+    work(out, warn, lambda running: None)
     out.flush()

@@ -141,7 +141,7 @@ def officials(f: Facts) -> list[str]:
             continue
         leads = set(f.out(iri, LEADER_OF))
         bodies = [f.name[b] + (" (leader)" if b in leads else "") for b in sorted(set(served), key=lambda b: f.name[b])]
-        titles = sorted({md(t) for t in f.values(iri, TITLE)} | {md(t) for t in e.get("titles", [])})
+        titles = _one_per_case(f.values(iri, TITLE) + list(e.get("titles", [])))
         rows.append((-len(e.get("docs", [])), -f.analysis.pagerank.get(iri, 0.0), e["label"].casefold(), iri,
                      [f.name[iri], cap(titles, 3), cap(bodies, 4), str(len(e.get("docs", [])))]))
     if not rows:
@@ -153,6 +153,17 @@ def officials(f: Facts) -> list[str]:
     if len(rows) > MAX_OFFICIALS:
         out += [f"and {len(rows) - MAX_OFFICIALS} more: `kg query output/graph.ttl --name offices` lists all.", ""]
     return out
+
+
+def _one_per_case(values: list[str]) -> list[str]:
+    """Escaped values, one per case-insensitive spelling ("Finance Minister", not also "finance minister")."""
+    best: dict[str, str] = {}
+    for v in values:
+        key = " ".join(v.split()).casefold()
+        # the most capitalised spelling, then the first in code-point order
+        if key not in best or (-sum(c.isupper() for c in v), v) < (-sum(c.isupper() for c in best[key]), best[key]):
+            best[key] = v
+    return sorted((md(v) for v in best.values()), key=lambda t: (t.casefold(), t))
 
 
 # ---------------------------------------------------------------- countries

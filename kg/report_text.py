@@ -46,8 +46,14 @@ def cap(items: list[str], limit: int = 8) -> str:
 
 
 def counted(items: list[str], limit: int = 3) -> str:
-    """A table cell: how many, then the first few ("3: a, b and 1 more"), or a dash."""
-    return f"{len(items)}: {cap(items, limit)}" if items else "—"
+    """A table cell: how many, then the first few ("3: a; b and 1 more"), or a dash.
+
+    Semicolons separate the items, as names of measures may hold commas themselves.
+    """
+    if not items:
+        return "—"
+    text = "; ".join(items[:limit])
+    return f"{len(items)}: {text}" + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
 def date_text(value: str) -> str:

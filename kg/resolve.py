@@ -269,6 +269,10 @@ def _resolve_occurrences(results, ents, facts, entities):
         while uid in new_entities or uid in entities:
             uid = f"{TYPE_PATHS[type_]}/{base}-{n}"
             n += 1
+        if type_ == EVENT and len(who_labels) >= 2 and key[1]:
+            # Named by what happened and who took part ("Ana Ruiz–Kenji Sato call"), not by a verb
+            # ("met") or a fragment ("door talks"); the text's own words stay as altLabels.
+            label = f"{'–'.join(who_labels)} {key[1]}"
         new_entities[uid] = ResolvedEntity(uid=uid, type=type_, label=label,
                                            alt_labels=set(forms) - {label},
                                            docs={s.rsplit("#", 1)[0] for s in sids})
@@ -278,7 +282,7 @@ def _resolve_occurrences(results, ents, facts, entities):
     for f in facts:
         s = uid_of.get(f.subject, f.subject)
         o = uid_of.get(f.obj, f.obj) if isinstance(f.obj, str) else f.obj
-        out.append(ResolvedFact(s, f.predicate, o, f.evidence))
+        out.append(ResolvedFact(s, f.predicate, o, f.evidence, f.weak))
     # Facts whose subject is a person but whose object is unresolved, or leftovers, are dropped.
     out = [f for f in out if "#" not in f.subject and not (isinstance(f.obj, str) and "#" in f.obj)]
     out = latest_state(out, {r.document.doc_id: r.document.date for r in results})

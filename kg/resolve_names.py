@@ -156,6 +156,10 @@ def _join_within_articles(ents, uf) -> None:
             name = _norm(e.name)
             if " " in name:
                 continue
+            named = {uf.find(g) for g in orgs if name in ents[g].forms}
+            if e.type == ORGANIZATION and len(named) == 1:
+                uf.union(next(iter(named)), gid)      # "ATC" where the article wrote "Andean Tin Council (ATC)"
+                continue
             if e.type == ORGANIZATION and name.lower() in lex.org_heads:
                 fits = {uf.find(g) for g in orgs if name in _norm(ents[g].name).split()}
                 if len(fits) == 1:

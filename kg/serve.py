@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 DEFAULT_PORT = 7878
 DEFAULT_HOST = "127.0.0.1"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
-START_TIMEOUT = 60.0     # seconds for the server to answer once started
+START_TIMEOUT = 180.0    # seconds for the server to answer once started (a loaded machine is slow)
 STOP_TIMEOUT = 10.0      # seconds for it to exit once asked
 
 

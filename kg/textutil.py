@@ -1,6 +1,6 @@
 """Small text helpers shared by the stages (no spaCy, no rdflib).
 
-Line splitting, HTML and Markdown to text, a cheap language check, safe slugs.
+Line splitting, Markdown to text, a cheap language check, safe slugs.
 The converters work line by line (generators), so a very large article is
 never held as several whole copies at once.
 """
@@ -10,7 +10,6 @@ import hashlib
 import re
 from collections import Counter
 import unicodedata
-from html.parser import HTMLParser
 from typing import Iterable, Iterator
 
 MONTHS = {
@@ -112,15 +111,26 @@ _FUNCTION_WORDS = {
 }
 _WORD_SETS = {lang: frozenset(words.split()) for lang, words in _FUNCTION_WORDS.items()}
 _WORD = re.compile(r"[^\W\d_]+")
+_WHOLE_WORD = re.compile(r"\b[^\W\d_]+\b")    # letters only, not glued to digits ("17un" is no "un")
 _NON_LATIN = re.compile("[^\x00-\u024f]")
 LANGUAGE_SAMPLE = 20000
 
 
-def guess_language(text: str) -> str:
-    """A cheap guess from the start of ``text``: "en", another code, "non-latin" or "unknown" (too short).
+# English words that are also function words of another language above ("as", "no", "per"):
+# they are evidence for English, never against it. Proper names ("Van Dorn", "Del Monte",
+# "UND CIE") are capitalised, so only lowercase words count for another language.
+_ALSO_ENGLISH = frozenset(_FUNCTION_WORDS["en"].split()) | frozenset(
+    "as no do se per die son sin plus con pour van den am".split())
 
-    Latin-script text is scored by the share of each language's function words;
-    text whose letters are mostly in another script is not English whatever its words.
+
+def guess_language(text: str) -> str:
+    """A cheap guess from the start of ``text``: "en", another code, "non-latin" or "unknown" (too little evidence).
+
+    Latin-script text is scored by each language's function words. Another
+    language needs positive evidence: its own lowercase function words (not
+    words English shares) making a share of the text and outnumbering English
+    ones two to one. Tables of figures and headline-sized texts, which have
+    few function words of any language, stay English or "unknown".
     """
     sample = text[:LANGUAGE_SAMPLE]
     letters = _WORD.findall(sample)
@@ -131,23 +141,76 @@ def guess_language(text: str) -> str:
     latin = n_letters - len(_NON_LATIN.findall(joined))
     if latin < 0.6 * n_letters:
         return "non-latin"
-    words = [w.lower() for w in letters]
-    counts = Counter(words)
-    scores = {lang: sum(counts[w] for w in s if w in counts) for lang, s in _WORD_SETS.items()}
-    best = max(scores, key=lambda lang: (scores[lang], lang == "en"))
+    words = _WHOLE_WORD.findall(sample)
+    counts = Counter(w.lower() for w in words)
+    lower = Counter(w for w in words if w.islower() and w not in _ALSO_ENGLISH)
+    english = sum(counts[w] for w in _WORD_SETS["en"] if w in counts)
+    scores = {lang: sum(lower[w] for w in s if w in lower) for lang, s in _WORD_SETS.items() if lang != "en"}
+    best = max(sorted(scores), key=lambda lang: scores[lang])
+    foreign = scores[best]
     if len(words) < 8:
         # A headline-sized text: foreign only with two of its function words and no English one.
-        if scores["en"]:
+        if english:
             return "en"
-        return best if scores[best] >= 2 else "unknown"
-    if scores["en"] >= 0.10 * len(words) and scores["en"] >= scores[best]:
-        return "en"
-    return best if scores[best] else "unknown"
+        return best if foreign >= 2 else "unknown"
+    if foreign >= max(3, 0.08 * len(words)) and foreign > 2 * english:
+        return best
+    return "en" if english else "unknown"
 
 
 def looks_english(text: str) -> bool:
     """True when the text reads as English (short Latin-script text with no foreign function words passes)."""
     return guess_language(text) in ("en", "unknown") and bool(_WORD.search(text[:LANGUAGE_SAMPLE]))
+
+
+# --------------------------------------------------------------------------- headline and date
+
+def split_headline(lines: Iterable[str]) -> str | None:
+    """The first line is a headline when it is short and does not end like a sentence."""
+    for line in lines:
+        if line:
+            if len(line) <= 160 and not re.search(r"[.!?:;,\"”’]$", line) and len(line.split()) >= 2:
+                return line
+            return None
+    return None
+
+
+DATELINE = re.compile(
+    r"^\s*[A-Z][A-Za-z .'\-]{1,40}(?:,\s*[A-Z][A-Za-z .'\-]{1,30})?,?\s+(?:[A-Z][a-z]+day,?\s+)?"
+    r"(?P<month>" + "|".join(MONTHS) + r")\.?\s+(?P<day>\d{1,2})\b(?:,\s*(?P<year>\d{4}))?"
+)
+# "LONDON, 17 July 2025 (Albion Press) -": day before month.
+DATELINE_DMY = re.compile(
+    r"^\s*[A-Z][A-Za-z .'\-]{1,40}(?:,\s*[A-Z][A-Za-z .'\-]{1,30})?,?\s+(?:[A-Z][a-z]+day,?\s+)?(?P<day>\d{1,2})\s+"
+    r"(?P<month>" + "|".join(MONTHS) + r")\.?(?:,?\s*(?P<year>\d{4}))?\b"
+)
+YEAR_DATE = re.compile(
+    r"\b(?P<month>" + "|".join(MONTHS) + r")\.?\s+(?P<day>\d{1,2}),\s*(?P<year>(?:19|20)\d{2})\b"
+)
+
+
+def find_article_date(title: str | None, *paragraphs: str) -> str | None:
+    """The article's own date: from a full date in the headline or a dateline opening one of the
+    first ``paragraphs``, as ISO (partial: --MM-DD)."""
+    candidates = []
+    if title:
+        m = YEAR_DATE.search(title)
+        if m:
+            candidates.append(m)
+    for body in paragraphs:
+        first = body.lstrip()[:200]
+        m = DATELINE.match(first) or DATELINE_DMY.match(first)
+        if m:
+            candidates.append(m)
+            break
+    for m in candidates:
+        month = MONTHS[m.group("month")]
+        day = int(m.group("day"))
+        if not 1 <= day <= 31:
+            continue
+        year = m.groupdict().get("year")
+        return f"{year}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
+    return None
 
 
 # --------------------------------------------------------------------------- slugs
@@ -166,98 +229,6 @@ def _short_hash(text: str) -> str:
 
 def strip_possessive(text: str) -> str:
     return re.sub(r"(?:'s|’s|'|’)$", "", text.strip()).strip()
-
-
-# --------------------------------------------------------------------------- HTML
-
-class _TextExtractor(HTMLParser):
-    """Text of the blocks of a page, one line a block; the <h1> and <title> on the side."""
-
-    SKIP = {"script", "style", "nav", "footer", "header", "aside", "form", "noscript", "template", "svg",
-            "iframe", "button", "select", "figcaption"}
-    HIDDEN = {"script", "style", "noscript", "template", "svg"}   # not even an <h1> inside these
-    BLOCK = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "td", "th", "section",
-             "article", "blockquote", "pre", "title", "ul", "ol", "table", "hr", "dd", "dt", "main",
-             "figure", "header", "footer", "nav", "aside", "body", "html", "head"}
-    VOID = {"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "embed", "source", "track", "wbr"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip_depth = 0
-        self.hidden_depth = 0
-        self.pre_depth = 0
-        self.title: list[str] = []
-        self.h1: list[str] = []
-        self.h1_done = False
-        self._in = ""
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.VOID:
-            if tag in self.BLOCK:
-                self.parts.append("\n")
-            return
-        if tag in self.SKIP:
-            self.skip_depth += 1
-        if tag in self.HIDDEN:
-            self.hidden_depth += 1
-        if tag == "pre":
-            self.pre_depth += 1
-        if tag in self.BLOCK:
-            self.parts.append("\n")
-        if tag == "title" or (tag == "h1" and not self.h1_done):
-            self._in = tag
-
-    def handle_startendtag(self, tag, attrs):
-        if tag in self.BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):
-        if tag in self.SKIP and self.skip_depth:
-            self.skip_depth -= 1
-        if tag in self.HIDDEN and self.hidden_depth:
-            self.hidden_depth -= 1
-        if tag == "pre" and self.pre_depth:
-            self.pre_depth -= 1
-        if tag in self.BLOCK:
-            self.parts.append("\n")
-        if tag == self._in:
-            if tag == "h1" and "".join(self.h1).strip():
-                self.h1_done = True
-            self._in = ""
-
-    def handle_data(self, data):
-        if self._in == "title":
-            self.title.append(data)
-            return
-        if self.hidden_depth:
-            return
-        if self._in == "h1":
-            self.h1.append(data)
-        if self.skip_depth:
-            return
-        # Outside <pre>, a line break in the markup is a space: only blocks make lines.
-        self.parts.append(data if self.pre_depth else re.sub(r"\s+", " ", data))
-
-
-_TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{1,40}$")
-
-
-def html_to_text(html: str) -> tuple[str, str | None]:
-    """Markup stripped to text (one line a block), and the page's headline (its <h1>, else its <title>)."""
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    text = "".join(parser.parts)
-    parser.parts.clear()
-    title = " ".join("".join(parser.h1).split())
-    if not title:
-        # A <title> usually ends with the site's name: "Headline | Site" or "Headline - Site".
-        title = " ".join("".join(parser.title).split())
-        shorter = _TITLE_SUFFIX.sub("", title)
-        if len(shorter.split()) >= 3:
-            title = shorter
-    return text, (clean_line(title) or None)
 
 
 # --------------------------------------------------------------------------- Markdown

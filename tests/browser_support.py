@@ -5,6 +5,10 @@
   sentences.
 * ``synthetic_graph(n)``: a graph of about ``n`` entities in the same shape,
   for scale tests when no builder output is at hand.
+* ``scale_graph(n)``: about ``n`` entities shaped like a big news corpus: most
+  entities are mentioned without a fact (isolated), a connected core of officials,
+  policies (with rate, status and dates), countries and goods.
+* ``policy_graph()``: policies with kg:rate, kg:status, kg:effectiveDate, kg:endDate.
 * ``open_page()``: Debian's Chromium through Playwright with every request that
   is not a ``file://`` URL blocked and recorded, console errors and dialogs
   collected.
@@ -21,9 +25,10 @@ from pathlib import Path
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from kg.vocab import INSTANCE_NS, KG, ONTOLOGY_FILE
+from kg.vocab import INSTANCE_NS, KG, KG_NS, ONTOLOGY_FILE
 
 ID = Namespace(INSTANCE_NS)
+K = Namespace(KG_NS)          # open: the terms of other branches need not be in kg.vocab yet
 CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
@@ -34,11 +39,12 @@ HOSTILE_SCRIPT = "</script><script>alert(2)</script>"
 class GraphMaker:
     """Writes entities, documents and facts with provenance as ``kg build`` does."""
 
-    def __init__(self, with_ontology: bool = True):
-        self.g = Graph()
+    def __init__(self, with_ontology: bool = True, graph=None):
+        self.g = Graph() if graph is None else graph
         self.g.bind("kg", str(KG))
         if with_ontology:
-            self.g.parse(ONTOLOGY_FILE)
+            for t in Graph().parse(ONTOLOGY_FILE):
+                self.g.add(t)
         self.n_statements = 0
 
     def doc(self, ident: str, title: str | None = None) -> URIRef:
@@ -51,7 +57,7 @@ class GraphMaker:
 
     def entity(self, uid: str, type_: str, label: str, *docs: URIRef, alts=(), title=None) -> URIRef:
         e = ID[uid]
-        self.g.add((e, RDF.type, KG[type_]))
+        self.g.add((e, RDF.type, K[type_]))
         self.g.add((e, RDFS.label, Literal(label)))
         for alt in alts:
             self.g.add((e, SKOS.altLabel, Literal(alt)))
@@ -63,10 +69,10 @@ class GraphMaker:
 
     def fact(self, s, prop: str, o, doc: URIRef, sentence: str, start: int = 0):
         """``s kg:prop o`` with one provenance statement (call again for more support)."""
-        self.g.add((s, KG[prop], o))
+        self.g.add((s, K[prop], o))
         st = BNode(f"st{self.n_statements}")
         self.n_statements += 1
-        for p, v in ((RDF.type, RDF.Statement), (RDF.subject, s), (RDF.predicate, KG[prop]),
+        for p, v in ((RDF.type, RDF.Statement), (RDF.subject, s), (RDF.predicate, K[prop]),
                      (RDF.object, o), (KG.sentence, Literal(sentence)), (KG.source, doc),
                      (KG.startOffset, Literal(start, datatype=XSD.integer)),
                      (KG.endOffset, Literal(start + len(sentence), datatype=XSD.integer))):
@@ -148,6 +154,94 @@ def synthetic_graph(n_entities: int = 2000, seed: int = 7) -> Graph:
     return m.g
 
 
+STATUSES = ("Threatened", "Proposed", "InForce", "Suspended", "Lifted", None)
+
+
+def add_policy_facts(m: GraphMaker, policy: URIRef, doc: URIRef, status: str | None, rate: str | None = None,
+                     effective: str | None = None, end: str | None = None) -> None:
+    """The policy facts of the contract ("Policy facts"), each with its provenance statement."""
+    if status:
+        m.fact(policy, "status", K[status], doc, f"The measure is now {status.lower()}.")
+    if rate:
+        m.fact(policy, "rate", Literal(rate, datatype=XSD.decimal), doc, f"The duty was raised to {rate} pct.")
+    if effective:
+        m.fact(policy, "effectiveDate", Literal(effective, datatype=XSD.date), doc, f"It takes effect on {effective}.")
+    if end:
+        m.fact(policy, "endDate", Literal(end, datatype=XSD.date), doc, f"It ends on {end}.")
+
+
+def policy_graph() -> Graph:
+    """Three policies of one imposer: in force with a rate and dates, lifted, and one with no status."""
+    m = GraphMaker()
+    d = m.doc("p001", "Duties <raised> & lifted")
+    chile = m.entity("country/chile", "Country", "Chile", d)
+    peru = m.entity("country/peru", "Country", "Peru", d)
+    copper = m.entity("commodity/copper", "Commodity", "copper", d)
+    wine = m.entity("commodity/wine", "Commodity", "wine", d)
+    duty = m.entity("policy/chile-duty-copper", "AntiDumpingDuty", "Chile anti-dumping duty on copper from Peru", d)
+    ban = m.entity("policy/chile-ban-wine", "ImportBan", "Chile import ban on wine", d)
+    quota = m.entity("policy/chile-quota-wine", "Quota", "Chile quota on wine", d)
+    for p, goods in ((duty, copper), (ban, wine), (quota, wine)):
+        m.fact(p, "imposedBy", chile, d, "Chile acted <today>.")
+        m.fact(p, "appliesTo", goods, d, "Chile acted on goods.")
+    m.fact(duty, "targets", peru, d, "Chile imposed duties on copper from Peru.")
+    add_policy_facts(m, duty, d, "InForce", "12.5", "2024-03-01", "2029-02-28")
+    add_policy_facts(m, ban, d, "Lifted", None, "2023-01-10", "2024-05-02")
+    return m.g
+
+
+def scale_graph(n_entities: int = 30000, isolated_share: float = 0.9, seed: int = 11):
+    """About ``n_entities`` entities shaped like a big wire-service corpus (a kg TripleGraph).
+
+    A story is either about trade (a new official of a country, a policy with its
+    imposer, target, goods, status, rate and dates, and a meeting: five linked
+    entities) or mentions two new companies or people without any fact linking them
+    (isolated). Stories about trade are drawn with the probability that makes
+    ``isolated_share`` of the entities isolated.
+    """
+    from kg.triples import TripleGraph
+
+    rng = random.Random(seed)
+    m = GraphMaker(with_ontology=True, graph=TripleGraph())
+    countries = [m.entity(f"country/{c.lower()}", "Country", c) for c in COUNTRIES]
+    goods = [m.entity(f"commodity/{c}", "Commodity", c) for c in GOODS]
+    kinds = ("Tariff", "Quota", "ImportBan", "ExportBan", "AntiDumpingDuty", "TradeAgreement", "ExportControl")
+    trade = (2 - 2 * isolated_share) / (2 + 3 * isolated_share)
+    count, i = len(countries) + len(goods), 0
+    while count < n_entities:
+        d = m.doc(f"s{i:06d}", f"Story {i}")
+        if rng.random() < trade:
+            c1, c2 = rng.sample(countries, 2)
+            name = f"{rng.choice(FIRST)} {rng.choice(LAST)} {i}"
+            official = m.entity(f"person/o{i}", "Official", name, d, alts=(name.split()[1],), title="Minister")
+            m.fact(official, "officialOf", c1, d, f"{name} spoke for the government.")
+            kind = rng.choice(kinds)
+            good = rng.choice(GOODS)
+            policy = m.entity(f"policy/p{i}", kind, f"{kind} on {good} {i}", d)
+            m.fact(policy, "imposedBy", c1, d, "The measure was imposed.")
+            m.fact(policy, "targets", c2, d, "The measure targets imports.")
+            m.fact(policy, "appliesTo", goods[GOODS.index(good)], d, "The measure covers goods.")
+            month = rng.randrange(1, 13)
+            add_policy_facts(m, policy, d, rng.choice(STATUSES), str(rng.choice((5, 10, 12.5, 25, 100))),
+                             f"2020-{month:02d}-01", f"2022-{month:02d}-01" if rng.random() < 0.3 else None)
+            company = m.entity(f"organization/c{i}", "Organization", f"Trading House {i}", d)
+            m.fact(policy, "targets", company, d, "The company was named.")
+            meeting = m.entity(f"event/m{i}", "Event", f"talks {i}", d)
+            m.fact(meeting, "participant", official, d, "They met.")
+            m.fact(meeting, "participant", c2, d, "They met.")
+            m.fact(meeting, "initiatedBy", official, d, "The talks were called.")
+            count += 4
+        else:
+            for j in range(2):
+                if rng.random() < 0.5:
+                    m.entity(f"organization/i{i}-{j}", "Organization", f"{rng.choice(LAST)} Holdings {i}-{j}", d)
+                else:
+                    m.entity(f"person/i{i}-{j}", "Person", f"{rng.choice(FIRST)} {rng.choice(LAST)} {i}-{j}", d)
+            count += 2
+        i += 1
+    return m.g
+
+
 # ---------------------------------------------------------------- the browser
 
 def chromium_missing_reason() -> str | None:
@@ -208,8 +302,11 @@ def open_page(path: Path, width: int = 1400, height: int = 900, timeout_ms: int 
 
 
 def wait_ready(page, timeout_ms: int = 30000) -> None:
-    """Until the page script has built the network and vis-network has drawn it once."""
-    page.wait_for_function("window.kgView && window.kgView.ready === true", timeout=timeout_ms)
+    """Until the page script has built the network and vis-network has drawn it once.
+
+    Predicates are given as functions: a bare expression would be re-evaluated with
+    eval(), which the page's Content-Security-Policy forbids."""
+    page.wait_for_function("() => window.kgView && window.kgView.ready === true", timeout=timeout_ms)
 
 
 def node_point(page, node_id: int) -> tuple[float, float]:

@@ -30,13 +30,18 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+_PIPELINE: list = []
+
+
 @pytest.fixture(scope="session")
 def nlp():
-    """The full kg pipeline (model + rulers), loaded once per test session."""
-    from kg.nlp import build_pipeline
+    """The full kg pipeline (model + rulers), loaded once per process: a mutation run's forked
+    workers (docs/mutation.md) inherit it instead of loading the model for every mutant."""
+    if not _PIPELINE:
+        from kg.nlp import build_pipeline
 
-    pipeline, _ = build_pipeline()
-    return pipeline
+        _PIPELINE.append(build_pipeline()[0])
+    return _PIPELINE[0]
 
 
 @pytest.fixture(scope="session")

@@ -203,7 +203,6 @@ def test_add_to_graph_writes_rankable_deterministic_values_once():
     g = news_graph()
     a = an.analyze(g)
     an.add_to_graph(g, a)
-    an.add_to_graph(g, a)                                              # idempotent
     tariff = ID["policy/us-tariffs-on-steel"]
     values = list(g.objects(tariff, KG.pageRank))
     assert len(values) == 1 and values[0].datatype == rdflib.XSD.decimal
@@ -217,6 +216,33 @@ def test_add_to_graph_writes_rankable_deterministic_values_once():
     assert rows[0][0] == tariff
     turtle = g.serialize(format="turtle")
     assert f"kg:pageRank {a.pagerank[str(tariff)]:.6f}" in turtle
+
+
+def test_reanalysis_replaces_every_earlier_value():
+    """Analysis written back a second time, after the graph changed, leaves one value per metric:
+    the new one."""
+    g = news_graph()
+    first = an.analyze(g)
+    an.add_to_graph(g, first)
+    # Bessent now also serves Spain, and the isolated Reuters reports the call: degrees,
+    # ranks, components change
+    bessent, spain = ID["person/scott-bessent"], ID["country/spain"]
+    reuters, call = ID["organization/reuters"], ID["event/ruiz-bessent-call"]
+    g.add((bessent, KG.officialOf, spain))
+    g.add((call, KG.participant, reuters))
+    second = an.analyze(g)
+    changed = [e for e in second.entities if second.degree[e] != first.degree[e]]
+    assert str(bessent) in changed and str(reuters) in changed
+    assert any(f"{second.pagerank[e]:.6f}" != f"{first.pagerank[e]:.6f}" for e in second.entities)
+    an.add_to_graph(g, second)
+    for e in second.entities:
+        node = URIRef(e)
+        for pred in an.ANALYSIS_PREDICATES:
+            assert len(list(g.objects(node, pred))) == 1, (e, pred, list(g.objects(node, pred)))
+        assert g.value(node, KG.pageRank).toPython() == Decimal(f"{second.pagerank[e]:.6f}"), e
+        assert g.value(node, KG.degree).toPython() == second.degree[e], e
+        assert g.value(node, KG.component).toPython() == second.component[e], e
+    assert len(list(g.subject_objects(KG.pageRank))) == len(second.entities)
 
 
 def test_json_is_deterministic_sorted_and_complete():

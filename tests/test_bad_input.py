@@ -69,8 +69,7 @@ def _markdown(text: str) -> str:
 GOOD = {
     "plain": ("plain.txt", article("a01_indonesia_nickel.txt").encode(), None, None),
     "page": ("page.html", _html(article("a02_eu_ev_tariffs.txt")).encode(),
-             "EU slaps duties on Chinese electric vehicles as Beijing hits back at French brandy",
-             "HTML markup stripped to text"),
+             "EU slaps duties on Chinese electric vehicles as Beijing hits back at French brandy", None),
     "notes": ("notes.md", _markdown(article("a05_australia_china_barley_wine.txt")).encode(),
               "China to scrap tariffs on Australian wine as relations thaw", "Markdown converted to text"),
     "windows": ("windows.txt", b"\xef\xbb\xbf" + article("a03_japan_korea_chip_materials.txt")
@@ -83,6 +82,8 @@ GOOD = {
               "not valid UTF-8; decoded as Windows-1252"),
     "wide": ("wide.txt", article("a06_us_mexico_steel_call.txt").encode("utf-16"), None,
              "decoded as UTF-16 (byte-order mark)"),
+    # the same file name in a sub-folder: another article, identified by its path in the input folder
+    "sub/plain": ("sub/plain.md", article("a08_uk_india_fta.txt").encode(), None, "Markdown converted to text"),
 }
 
 # case → (file name or None for special cases, bytes, expected reason)
@@ -93,18 +94,18 @@ BAD = {
     "pdf": ("scan.txt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\n",
             "binary file (a PDF document), not text"),
     "image": ("photo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
-              "not an article file (.png); kg reads .txt, .md and .html files"),
+              "not an article file (.png); kg reads .txt, .md, .html, .jsonl and .csv files, also gzipped (.gz)"),
     "french": ("french.txt", FRENCH.encode(), "not English text; nothing built from it"),
     "german": ("german.txt", GERMAN.encode(), "not English text; nothing built from it"),
     "spanish": ("spanish.txt", SPANISH.encode(), "not English text; nothing built from it"),
     "chinese": ("chinese.txt", CHINESE.encode(), "not English text; nothing built from it"),
     "russian": ("russian.txt", RUSSIAN.encode(), "not English text; nothing built from it"),
     "chrome": ("chrome.html", b"<html><body><nav>Home</nav><p>Share this article</p></body></html>",
-               "no article text after removing markup and page chrome"),
+               "no main text found in the page"),
     "huge": ("huge.txt", (article("a04_india_rice_export_ban.txt") * 200).encode(), None),   # reason below
-    "duplicate": ("sub/plain.md", article("a08_uk_india_fta.txt").encode(), None),
     "missing": (None, b"", "no such file or folder"),
-    "empty folder": (None, b"", "empty folder: no article files (.txt, .md, .html) in it"),
+    "empty folder": (None, b"", "empty folder: no article files in it (kg reads .txt, .md, .html, "
+                                ".jsonl and .csv files, also gzipped (.gz))"),
     "fifo": (None, b"", "not a regular file"),
 }
 if not IS_ROOT:
@@ -157,8 +158,6 @@ def expected_reason(key: str, run: Run) -> str:
     if key == "huge":
         size = run.paths["huge"].stat().st_size
         reason = f"too large: {size:,} bytes, over the --max-bytes limit of {MAX_BYTES:,}"
-    if key == "duplicate":
-        reason = f"same file name as {run.paths['plain']}; identifiers must be unique"
     return reason
 
 
@@ -204,7 +203,8 @@ def test_each_good_form_is_built_and_noted(messy, key):
 def test_summary_counts_built_and_skipped(messy):
     summary = [line for line in messy.result.stdout.splitlines() if "articles built" in line]
     assert len(summary) == 1
-    assert summary[0].startswith(f"kg build: {len(GOOD)} articles built, {len(BAD)} skipped, in ")
+    assert summary[0].startswith(f"kg build: {len(GOOD)} articles built, {len(BAD)} skipped (")
+    assert "not English: 5" in summary[0]
     for name in ("graph.ttl", "graph.html", "report.md"):
         assert (messy.out / name).stat().st_size > 0
     assert not [p for p in messy.out.rglob("*.tmp")]
@@ -229,7 +229,8 @@ def test_nothing_built_is_exit_1_and_keeps_previous_outputs(tmp_path):
     assert sorted(lines[:-1]) == sorted([
         f"kg build: skipped {tmp_path / 'french.txt'}: not English text; nothing built from it",
         f"kg build: skipped {tmp_path / 'empty.txt'}: empty file",
-        f"kg build: skipped {tmp_path / 'nothing'}: empty folder: no article files (.txt, .md, .html) in it",
+        f"kg build: skipped {tmp_path / 'nothing'}: empty folder: no article files in it (kg reads .txt, .md, "
+        ".html, .jsonl and .csv files, also gzipped (.gz))",
         f"kg build: skipped {tmp_path / 'gone.txt'}: no such file or folder",
     ])
     assert lines[-1] == f"kg build: error: nothing built: 0 articles, 4 skipped; nothing written to {out}"
@@ -241,7 +242,8 @@ def test_an_empty_folder_alone_is_exit_1(tmp_path):
     result = run_kg("build", tmp_path, "--out", tmp_path / "out", "--workers", "1", "--no-validate")
     assert result.returncode == 1
     assert result.stderr.splitlines()[0] == (
-        f"kg build: skipped {tmp_path}: empty folder: no article files (.txt, .md, .html) in it")
+        f"kg build: skipped {tmp_path}: empty folder: no article files in it (kg reads .txt, .md, "
+        ".html, .jsonl and .csv files, also gzipped (.gz))")
     assert not (tmp_path / "out" / "graph.ttl").exists()
 
 

@@ -15,6 +15,7 @@ MAKE_CORPUS = ROOT.parent / "shared" / "tools" / "make_corpus.py"
 
 
 @pytest.mark.model
+@pytest.mark.slow
 @pytest.mark.skipif(not MAKE_CORPUS.is_file(), reason="../shared/tools/make_corpus.py is not beside the checkout")
 def test_bench_build_on_a_tiny_corpus(tmp_path):
     results = tmp_path / "build.md"

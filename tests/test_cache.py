@@ -69,10 +69,10 @@ def test_reuse_finds_an_entry_before_ingestion(tmp_path):
     doc = document()
     c.put(doc, result_for(doc))
     again = ArticleCache(tmp_path, "ctx" * 8)
-    assert again.reuse(f"elsewhere/{doc.doc_id}.txt", "cd" * 32) is None       # other bytes
-    assert again.reuse(f"elsewhere/other-name.txt", doc.sha256) is None         # other name
-    known = again.reuse(f"elsewhere/{doc.doc_id}.txt", doc.sha256)
-    assert known is not None and known.text == "" and known.path == f"elsewhere/{doc.doc_id}.txt"
+    assert again.reuse(doc.doc_id, "cd" * 32) is None       # other bytes
+    assert again.reuse("other-name", doc.sha256) is None     # another article's identity
+    known = again.reuse(doc.doc_id, doc.sha256)
+    assert known is not None and known.text == "" and known.doc_id == doc.doc_id
     assert (known.title, known.date, known.notes) == (doc.title, doc.date, doc.notes)
     hit = again.get(known)
     assert hit is not None and hit.document is known and hit.facts == result_for(doc).facts
@@ -140,7 +140,7 @@ def test_damaged_edited_foreign_or_code_entries_are_rejected_and_counted(tmp_pat
         entry.write_bytes(raw)
         fresh = ArticleCache(tmp_path, "ctx" * 8)
         assert fresh.get(doc) is None, what
-        assert fresh.reuse(doc.path, doc.sha256) is None, what
+        assert fresh.reuse(doc.doc_id, doc.sha256) is None, what
         assert (fresh.stats.rejected, fresh.stats.misses) == (1, 1), what     # counted once
     assert not marker.exists()
     entry.write_bytes(good)
@@ -291,6 +291,7 @@ def build_graph_file(src: Path, out: Path, **kw) -> bytes:
 
 
 @pytest.mark.model
+@pytest.mark.slow
 def test_adding_one_article_parses_one_and_equals_a_clean_build(tmp_path, monkeypatch):
     src = corpus_of(tmp_path, "corpus", 20)
     out = tmp_path / "out"

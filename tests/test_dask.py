@@ -39,6 +39,7 @@ def graph(src: Path, out: Path, **kw) -> bytes:
 
 
 @pytest.mark.model
+@pytest.mark.slow
 def test_dask_build_is_byte_identical_to_a_local_build(tmp_path, cluster):
     src = articles(tmp_path, n_copies=2)
     local = graph(src, tmp_path / "local", workers=1, cache=False)
@@ -62,6 +63,7 @@ def cluster_pipelines(cluster) -> dict:
 
 
 @pytest.mark.model
+@pytest.mark.slow
 def test_dask_build_fills_the_cache_and_a_cached_rebuild_ships_nothing(tmp_path, cluster, monkeypatch):
     src = articles(tmp_path)
     out = tmp_path / "out"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 import pyoxigraph
-from rdflib import Graph, Literal as RDFLiteral, URIRef
+from rdflib import BNode, Graph, Literal as RDFLiteral, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
@@ -16,7 +16,8 @@ HOSTILE = 'Minister <img src=x onerror=alert(1)> "Ruiz" \\ \n</script>'
 
 
 def corpus(name="Ana Ruiz"):
-    ev = Evidence("a1", f"Trade Minister {name} said.", 0, 20)
+    sentence = f"Trade Minister {name} said."
+    ev = Evidence("a1", sentence, 0, len(sentence))
     ents = {
         "person/ana-ruiz": ResolvedEntity("person/ana-ruiz", "Official", name, {"Ruiz"}, {"a1"}),
         "country/chile": ResolvedEntity("country/chile", "Country", "Chile", {"Chilean"}, {"a1"}),
@@ -42,12 +43,25 @@ def test_golden_instance_graph():
         (ruiz, KG.title, RDFLiteral("Trade Minister")), (ruiz, KG.officialOf, chile),
     ]:
         expected.add(t)
-    statements = set(g.subjects(RDF.type, RDF.Statement))
-    assert len(statements) == 2
-    for st in statements:
-        for p, o in g.predicate_objects(st):
+    # The two statements of provenance, written by hand (blank nodes: their IRIs are hashes,
+    # compared up to renaming by isomorphism): subject, predicate, object, the sentence verbatim,
+    # its article and the sentence's offsets in the article (0 and 29: the sentence is the whole article).
+    sentence = "Trade Minister Ana Ruiz said."
+    for fact_p, fact_o in ((KG.title, RDFLiteral("Trade Minister")), (KG.officialOf, chile)):
+        st = BNode()
+        for p, o in ((RDF.type, RDF.Statement), (RDF.subject, ruiz), (RDF.predicate, fact_p), (RDF.object, fact_o),
+                     (KG.sentence, RDFLiteral(sentence)), (KG.source, doc),
+                     (KG.startOffset, RDFLiteral(0, datatype=XSD.integer)),
+                     (KG.endOffset, RDFLiteral(29, datatype=XSD.integer))):
             expected.add((st, p, o))
-    assert isomorphic(g, expected)
+    mine = Graph()
+    statements = {st: BNode() for st in g.subjects(RDF.type, RDF.Statement)}
+    assert len(statements) == 2
+    for t in g:
+        mine.add(tuple(statements.get(x, x) for x in t))
+    assert isomorphic(mine, expected), sorted(set(mine) ^ set(expected))
+    for st in statements:                                 # statement IRIs are minted, readable and safe
+        assert re.fullmatch(re.escape(str(ID)) + r"statement/[0-9a-f]{16}", str(st)), st
 
 
 def test_every_fact_has_a_statement_with_sentence_and_source():
@@ -88,3 +102,29 @@ def test_typed_literals():
     g = build_graph(c)
     assert g.value(ID["policy/truce"], KG.date).datatype == XSD.gMonthDay
     assert g.value(ID["policy/truce"], KG.duration).datatype == XSD.duration
+
+
+def test_document_slugs_are_distinct_readable_and_order_free():
+    from kg.graph import doc_slugs
+
+    ids = ["a b", "a-b", "A_B", "r001", "asia/report", "asia-report"]
+    slugs = doc_slugs(ids)
+    assert slugs["a-b"] == "a-b" and slugs["r001"] == "r001" and slugs["asia-report"] == "asia-report"
+    assert slugs["a b"].startswith("a-b-") and slugs["A_B"].startswith("a-b-") and slugs["a b"] != slugs["A_B"]
+    assert slugs["asia/report"].startswith("asia-report-") and len(slugs["asia/report"]) == len("asia-report-") + 8
+    assert len(set(slugs.values())) == len(ids)
+    assert doc_slugs(reversed(ids)) == slugs
+    pair = doc_slugs(["x y", "X Y"])        # neither is its slug: the first in code-point order keeps it
+    assert pair["X Y"] == "x-y" and pair["x y"].startswith("x-y-")
+    assert doc_slugs(["x y"]) == {"x y": "x-y"}          # no meeting, no hash
+
+
+def test_web_iri_accepts_http_only_and_escapes():
+    from rdflib import URIRef
+
+    from kg.graph import web_iri
+
+    assert web_iri("https://a.example/x y?q=<1>") == URIRef("https://a.example/x%20y?q=%3C1%3E")
+    assert web_iri("HTTP://a.example/") == URIRef("HTTP://a.example/")
+    for bad in (None, "", "javascript:alert(1)", "file:///etc/passwd", "/relative", "http://"):
+        assert web_iri(bad) is None

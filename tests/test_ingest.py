@@ -12,8 +12,9 @@ import pytest
 from kg import ingest
 from kg.ingest import (NOT_ENGLISH, Document, Skip, decode, expand_inputs, iter_documents, make_document,
                        read_document)
+from kg.sources import shown
 from kg.io import atomic_path, leftover_temp_files, signals_held, write_atomic, write_outputs
-from kg.textutil import (guess_language, html_to_text, iter_lines, looks_english, markdown_to_text, slugify,
+from kg.textutil import (guess_language, iter_lines, looks_english, markdown_to_text, slugify,
                          unwrap, wrap_width)
 
 ARTICLE = (
@@ -134,17 +135,17 @@ security&quot; was at stake.</p>
 </article><footer>Copyright 2023 Example News</footer></body></html>"""
 
 
-def test_html_markup_is_stripped_to_text():
+def test_html_main_text_and_metadata():
     d = doc(PAGE, "page.html")
     assert d.title == "China curbs gallium exports"
-    assert d.text == (
-        "China curbs gallium exports\n\n"
-        "BEIJING, July 3 - China\u2019s commerce ministry said on Monday it would restrict exports of gallium "
-        "and germanium, two metals used in chips.\n\n"
-        "The curbs take effect on August 1, the ministry said & added that \"national security\" was at stake."
-    )
-    assert d.notes == ("HTML markup stripped to text",)
-    assert d.date == "--07-03"
+    assert d.text.startswith("China curbs gallium exports\n\n")
+    assert ("BEIJING, July 3 - China\u2019s commerce ministry said on Monday it would restrict exports of gallium "
+            "and germanium, two metals used in chips.") in d.text
+    assert "The curbs take effect on August 1, the ministry said & added that \"national security\" was at stake." in d.text
+    for gone in ("Injected", "Commented", "Copyright", "Home", "color: red"):
+        assert gone not in d.text
+    assert d.date == "--07-03"           # no date in the markup: the dateline's
+    assert d.notes == ()
 
 
 def test_html_is_recognised_without_the_suffix_and_title_loses_the_site_name():
@@ -156,12 +157,7 @@ def test_html_is_recognised_without_the_suffix_and_title_loses_the_site_name():
 
 def test_html_with_no_text_is_skipped():
     d = doc("<html><head><script>var a = 1;</script></head><body><nav>Home</nav></body></html>", "x.html")
-    assert isinstance(d, Skip) and d.reason == ingest.NO_TEXT
-
-
-def test_html_to_text_keeps_pre_lines():
-    text, title = html_to_text("<pre>line one\nline two</pre><p>a\nb</p>")
-    assert "line one\nline two" in text and "a b" in text and title is None
+    assert isinstance(d, Skip) and d.reason == ingest.NO_MAIN_TEXT and d.kind == "no main text"
 
 
 MARKDOWN = """---
@@ -356,47 +352,86 @@ def test_expand_inputs(tmp_path):
     corpus = tmp_path / "corpus"
     (corpus / "sub").mkdir(parents=True)
     (corpus / ".hidden").mkdir()
-    for name in ("b.txt", "a.md", "sub/c.html", "d", ".hidden/e.txt", ".f.txt"):
+    for name in ("b.txt", "a.md", "sub/c.html", "d", ".hidden/e.txt", ".f.txt", "g.jsonl", "h.csv.gz"):
         (corpus / name).write_text(ARTICLE)
     (corpus / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     empty = tmp_path / "empty"
     empty.mkdir()
     files, skips = expand_inputs([corpus, empty, tmp_path / "missing", corpus / "b.txt"])
-    assert [f.relative_to(corpus).as_posix() for f in files] == ["a.md", "b.txt", "d", "sub/c.html"]
-    assert [(Path(s.path).name, s.reason) for s in skips] == [
-        ("photo.png", "not an article file (.png); kg reads .txt, .md and .html files"),
-        ("empty", "empty folder: no article files (.txt, .md, .html) in it"),
-        ("missing", "no such file or folder"),
+    assert [(f.path.relative_to(corpus).as_posix(), f.doc_id, f.kind, f.gzip) for f in files] == [
+        ("a.md", "a", "markdown", False), ("b.txt", "b", "text", False), ("d", "d", "text", False),
+        ("g.jsonl", "g", "jsonl", False), ("h.csv.gz", "h", "csv", True), ("sub/c.html", "sub/c", "html", False)]
+    assert [(Path(s.path).name, s.reason, s.kind) for s in skips] == [
+        ("photo.png", "not an article file (.png); kg reads .txt, .md, .html, .jsonl and .csv files, also gzipped (.gz)",
+         "not an article file"),
+        ("empty", "empty folder: no article files in it (kg reads .txt, .md, .html, .jsonl and .csv files, also "
+                  "gzipped (.gz))",
+         "empty"),
+        ("missing", "no such file or folder", "missing"),
     ]
 
 
-def test_expand_inputs_links_and_the_same_file_twice(tmp_path):
-    """A link to a file counts once with its target; links to folders are not followed
-    (as os.walk); a folder reached through a linked path gives the same files once."""
+def test_links_inside_the_folder_are_read_once_and_links_out_are_reported(tmp_path):
+    """A link to a file counts once with its target; a link that leaves the input folder
+    is reported and not read (unless asked); a link back to a folder above is a loop."""
     corpus = tmp_path / "corpus"
     (corpus / "sub").mkdir(parents=True)
     (corpus / "a.txt").write_text(ARTICLE)
     (corpus / "sub" / "b.txt").write_text(ARTICLE)
     (corpus / "link.txt").symlink_to(corpus / "a.txt")
     (corpus / "outside.txt").symlink_to(tmp_path / "elsewhere.txt")
+    (corpus / "broken.txt").symlink_to(tmp_path / "nothing.txt")
     (tmp_path / "elsewhere.txt").write_text(ARTICLE)
     (corpus / "loop").symlink_to(corpus, target_is_directory=True)
     alias = tmp_path / "alias"
     alias.symlink_to(corpus, target_is_directory=True)
     files, skips = expand_inputs([corpus, alias, alias / "sub" / "b.txt", tmp_path / "elsewhere.txt"])
-    assert [f.relative_to(tmp_path).as_posix() for f in files] == [
-        "corpus/a.txt", "corpus/outside.txt", "corpus/sub/b.txt"]
-    assert skips == []
+    assert [f.path.relative_to(tmp_path).as_posix() for f in files] == [
+        "corpus/a.txt", "corpus/sub/b.txt", "elsewhere.txt"]
+    reasons = {(Path(s.path).relative_to(tmp_path).as_posix(), s.kind): s.reason for s in skips}
+    assert reasons[("corpus/outside.txt", "symbolic link")].startswith("symbolic link to ")
+    assert reasons[("corpus/outside.txt", "symbolic link")].endswith(
+        "outside the input folder; not followed (--follow-symlinks reads it)")
+    assert reasons[("corpus/broken.txt", "symbolic link")] == "broken symbolic link (its target does not exist)"
+    assert reasons[("corpus/loop", "symbolic link")].startswith("symbolic link loop")
+    followed, _ = expand_inputs([corpus], follow_symlinks=True)
+    assert "corpus/outside.txt" in [f.path.relative_to(tmp_path).as_posix() for f in followed]
 
 
-def test_duplicate_file_names_are_reported(tmp_path):
-    (tmp_path / "x").mkdir()
-    (tmp_path / "y").mkdir()
-    (tmp_path / "x" / "a.txt").write_text(ARTICLE)
-    (tmp_path / "y" / "a.txt").write_text(ARTICLE)
-    items = list(iter_documents([tmp_path / "x" / "a.txt", tmp_path / "y" / "a.txt"]))
-    assert isinstance(items[0], Document)
-    assert items[1].reason == f"same file name as {tmp_path / 'x' / 'a.txt'}; identifiers must be unique"
+def test_a_symlink_loop_named_directly_is_reported(tmp_path):
+    (tmp_path / "x.txt").symlink_to(tmp_path / "y.txt")
+    (tmp_path / "y.txt").symlink_to(tmp_path / "x.txt")
+    files, skips = expand_inputs([tmp_path / "x.txt"])
+    assert files == [] and [(s.reason, s.kind) for s in skips] == [
+        ("symbolic link loop; not followed", "symbolic link")]
+
+
+def test_same_named_files_in_two_folders_are_two_documents(tmp_path):
+    for sub in ("x", "y"):
+        (tmp_path / "in" / sub).mkdir(parents=True)
+        (tmp_path / "in" / sub / "a.txt").write_text(ARTICLE)
+    files, _ = expand_inputs([tmp_path / "in"])
+    items = list(iter_documents(files))
+    assert [d.doc_id for d in items] == ["x/a", "y/a"]
+
+
+def test_the_same_name_from_two_inputs_gets_its_folder_name(tmp_path):
+    for sub in ("x", "y"):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "a.txt").write_text(ARTICLE)
+    files, _ = expand_inputs([tmp_path / "x", tmp_path / "y", tmp_path / "x" / "a.txt"])
+    assert [d.doc_id for d in iter_documents(files)] == ["a", "y/a"]
+    direct = list(iter_documents([tmp_path / "x" / "a.txt", tmp_path / "y" / "a.txt"]))
+    assert [d.doc_id for d in direct] == ["a", "a~2"]
+
+
+def test_names_in_messages_are_escaped(tmp_path):
+    bad = tmp_path / "evil\nkg build: 99 articles built.txt"
+    bad.write_bytes(b"")
+    files, _ = expand_inputs([tmp_path])
+    (skip,) = list(iter_documents(files))
+    assert "\n" not in skip.path and skip.path.endswith("evil\\nkg build: 99 articles built.txt")
+    assert shown("a\x1b[2Jb\u202ec\udcff") == "a\\x1b[2Jb\\u202ec\\xff"
 
 
 # --------------------------------------------------------------------------- very large files

@@ -23,6 +23,7 @@ DOCS = 400
 
 pytestmark = [
     pytest.mark.model,
+    pytest.mark.slow,         # each case builds a 400-article corpus: well over 10 s
     pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals"),
     pytest.mark.skipif(not MAKE_CORPUS.exists(), reason="needs shared/tools/make_corpus.py"),
 ]

@@ -352,6 +352,7 @@ def graph_of(src: Path, out: Path, **kw) -> bytes:
 
 
 @pytest.mark.model
+@pytest.mark.slow
 def test_two_workers_build_the_same_graph_as_one(tmp_path):
     src = corpus_copy(tmp_path, n_copies=2)
     one = graph_of(src, tmp_path / "one", workers=1, cache=False)
@@ -403,15 +404,16 @@ def test_warm_starts_only_the_workers_the_expected_articles_need():
 
 def test_expected_misses_counts_files_the_cache_lacks(tmp_path):
     from kg.cache import ArticleCache
-    from kg.ingest import iter_documents
+    from kg.ingest import expand_inputs, iter_documents
     from kg.model import ArticleResult
     from kg.pipeline import _expected_misses
 
-    files = []
+    paths = []
     for name in ("a1", "a2", "a3"):
         path = tmp_path / f"{name}.txt"
         path.write_text(f"Peru limits copper exports, {name} reports.\n")
-        files.append(path)
+        paths.append(path)
+    files, _ = expand_inputs(paths)
     cache = ArticleCache(tmp_path / "cache", "ctx" * 8)
     assert _expected_misses(files, cache, 10_000) == 3           # no cache folder yet
     doc = next(iter_documents(files[:1]))

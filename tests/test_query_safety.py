@@ -270,3 +270,23 @@ def test_syntax_error_elsewhere_keeps_line_and_column_and_a_short_expectation(gr
     code, _, err = run_cli(capsys, "query", graph, "-e", "SELECT ?x WHERE {\n  ?x ?p ?o .\n  FILTER(?x = ) }")
     assert code == 2 and err.startswith("kg query: error: malformed query: line 3, column ")
     assert "expected" in err and "[" not in err and err.count("\n") == 1
+
+
+def test_large_construct_streams_in_the_engine_order_with_the_same_triples(graph, monkeypatch):
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    query = "CONSTRUCT { ?s a ?t } WHERE { ?s a ?t }"
+    sorted_text = kgq.run(graph, query)
+    monkeypatch.setattr(kgq, "SORT_LIMIT", 3)
+    streamed = kgq.run(graph, query)
+    assert len(Graph().parse(data=streamed, format="turtle")) > 3
+    assert isomorphic(Graph().parse(data=streamed, format="turtle"), Graph().parse(data=sorted_text, format="turtle"))
+
+
+def test_a_runaway_that_needs_no_data_stops_at_its_time_limit(graph):
+    """The syntax check on an empty store counts against the limit too (VALUES alone can run away)."""
+    values = " ".join(f"VALUES ?v{i} {{ {' '.join(str(n) for n in range(100))} }}" for i in range(6))
+    proc = kg_process("query", graph, "--timeout", "1.5", "-e", f"ASK {{ {values} FILTER(?v0 + ?v1 + ?v2 + ?v3 + ?v4 + ?v5 < 0) }}")
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2 and "time limit of 1.5 s" in err

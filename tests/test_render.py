@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rdflib import Graph
 
-from browser_support import HOSTILE_NAME, HOSTILE_SCRIPT, ID, news_graph, synthetic_graph
+from browser_support import (HOSTILE_NAME, HOSTILE_SCRIPT, ID, news_graph, policy_graph, scale_graph,
+                             synthetic_graph)
 from kg import analyze as an
 from kg import render
 from kg.vocab import ONTOLOGY_FILE
@@ -97,18 +98,27 @@ def test_same_bytes_after_a_turtle_round_trip(page):
 
 # ---------------------------------------------------------------- what is drawn
 
-def test_one_node_per_entity_with_class_style_and_pagerank_size(data):
+def test_one_node_per_linked_entity_sized_by_pagerank_and_isolated_ones_left_out(data):
     style = render.load_style()
-    assert len(data["nodes"]) == len(data["info"]) == 8
-    for node, info in zip(data["nodes"], data["info"]):
-        cls = style["classes"][info["type"]]
-        assert node["shape"] == cls["shape"]
-        assert node["color"]["background"] == cls["color"]
+    assert len(data["info"]) == 8
+    drawn = {n["id"] for n in data["nodes"]}
+    left_out = [i["label"] for k, i in enumerate(data["info"]) if k not in drawn]
+    assert left_out == ["Reuters"]                   # mentioned, but no fact links it: not drawn
+    assert data["summary"] | {} == {**data["summary"], "entities": 8, "drawn": 7, "isolated": 1}
+    for node in data["nodes"]:
         assert isinstance(node["x"], int) and isinstance(node["y"], int)
-        assert "title" not in node                      # tooltips are built as DOM elements in the page
-    sizes = sorted((i["pr"], n["size"]) for n, i in zip(data["nodes"], data["info"]))
+        assert set(node) == {"id", "x", "y", "size"}    # class style and tooltips are added by the page
+    sizes = sorted((data["info"][n["id"]]["pr"], n["size"]) for n in data["nodes"])
     assert [s for _, s in sizes] == sorted(s for _, s in sizes)
     assert sizes[0][1] == style["node_size"]["min"] and sizes[-1][1] == style["node_size"]["max"]
+    assert data["groups"] == []                      # a small graph: nothing collapsed
+
+
+def test_community_count_leaves_isolated_entities_out(data):
+    g = news_graph()
+    analysis = an.analyze(g)
+    assert len(set(analysis.community.values())) == data["summary"]["communities"] + 1
+    assert data["summary"]["components"] == len(set(analysis.component.values())) - 1
 
 
 def test_positions_are_distinct(data):
@@ -122,7 +132,7 @@ def test_edges_are_labelled_by_property_and_carry_their_evidence(data):
     call, ruiz = by_iri[str(ID["event/ruiz-bessent-call"])], by_iri[str(ID["person/minister-ruiz"])]
     edge = next(e for e in data["edges"] if e["from"] == call and e["to"] == ruiz)
     assert edge["label"] == "initiated by, participant"       # the ontology's labels, one drawn edge
-    assert edge["arrows"] == "to"
+    assert data["options"]["edges"]["arrows"]["to"]["enabled"]
     facts = data["facts"][edge["id"]]
     assert [f[1] for f in facts] == ["initiatedBy", "participant"]
     said = [data["sentences"][s][1] for s in facts[0][2]]
@@ -139,8 +149,8 @@ def test_tooltip_and_detail_data(data):
     assert ruiz["type"] == "Official"
     assert ruiz["aliases"] == ["<b>Ruiz</b>", "Ruiz"]
     assert [data["docs"][d][0] for d in ruiz["docs"]] == ["001_tariffs", "002_call"]
-    (prop, value, cited), = ruiz["attrs"]
-    assert (prop, value) == ("title", "Trade Minister <i>acting</i>")
+    (prop, value, cited, local), = ruiz["attrs"]
+    assert (prop, value, local) == ("title", "Trade Minister <i>acting</i>", "title")
     assert HOSTILE_SCRIPT in data["sentences"][cited[0]][1]
     assert ruiz["com"] >= 1 and ruiz["deg"] == 2
 
@@ -155,20 +165,88 @@ def test_style_covers_every_class_of_the_ontology():
     onto = Graph().parse(ONTOLOGY_FILE)
     q = "SELECT ?c WHERE { ?c a owl:Class }"
     classes = {str(r[0]).split("#")[1] for r in onto.query(q, initNs={"owl": "http://www.w3.org/2002/07/owl#"})
-               if "kg-news" in str(r[0])} - {"Document", "Agent"}
+               if "kg-news" in str(r[0])} - {"Document", "Agent", "PolicyStatus"}
     style = render.load_style()["classes"]
     assert classes <= set(style)
     assert all(s["shape"] in SHAPES_WITH_SIZE for s in style.values())
     assert len({s["color"] for s in style.values()}) == len(style)
 
 
-def test_large_graph_lays_out_every_node_and_trades_detail_for_speed():
+def test_large_graph_lays_out_every_linked_node_and_trades_detail_for_speed():
     g = synthetic_graph(700)
     d = render.page_data(g, an.analyze(g))
-    assert len(d["nodes"]) == len(an.entity_graph(g))
+    linked = an.undirected(an.entity_graph(g))
+    assert len(d["nodes"]) == sum(1 for n in linked if linked.degree(n)) > render.COLLAPSE_FROM
     assert d["big"] and d["options"]["interaction"]["hideEdgesOnDrag"]
     assert d["options"]["physics"]["enabled"] is False
     assert len({(n["x"], n["y"]) for n in d["nodes"]}) == len(d["nodes"])
+
+
+@pytest.fixture(scope="module")
+def scale():
+    g = scale_graph(3000)
+    analysis = an.analyze(g)
+    return g, analysis, render.page_data(g, analysis)
+
+
+def test_at_scale_isolated_entities_stay_searchable_but_are_not_drawn(scale):
+    _, analysis, d = scale
+    h = an.undirected(analysis.fact_graph)
+    isolated = {n for n in h if h.degree(n) == 0}
+    assert len(isolated) > len(analysis.entities) / 2
+    assert len(d["info"]) == len(analysis.entities)                  # every entity is in the page's data
+    drawn = {d["info"][n["id"]]["iri"] for n in d["nodes"]}
+    assert drawn == set(h) - isolated
+    assert d["summary"]["isolated"] == len(isolated) and d["summary"]["drawn"] == len(drawn)
+    assert d["summary"]["communities"] == len({analysis.community[n] for n in drawn})
+    assert sorted(d["order"]) == list(range(len(d["info"])))         # PageRank order of all, for labels and search
+    assert [d["info"][i]["pr"] for i in d["order"]] == sorted((e["pr"] for e in d["info"]), reverse=True)
+
+
+def test_at_scale_large_communities_are_collapsed_into_one_node_each(scale):
+    _, analysis, d = scale
+    n = len(d["info"])
+    drawn = {node["id"] for node in d["nodes"]}
+    sizes: dict = {}
+    for i in drawn:
+        sizes.setdefault(d["info"][i]["com"], []).append(i)
+    large = {c for c, members in sizes.items() if len(members) >= render.COLLAPSE_MIN}
+    assert large and {grp["com"] for grp in d["groups"]} == large
+    assert [grp["id"] for grp in d["groups"]] == list(range(n, n + len(d["groups"])))
+    for grp in d["groups"]:
+        assert sorted(grp["members"]) == sorted(sizes[grp["com"]])
+        prs = [d["info"][i]["pr"] for i in grp["members"]]
+        assert prs == sorted(prs, reverse=True)                       # its label names the most central
+        xs = [next(node["x"] for node in d["nodes"] if node["id"] == i) for i in grp["members"]]
+        assert min(xs) <= grp["x"] <= max(xs)
+    # a small drawing is not collapsed
+    assert render.page_data(scale[0], analysis, collapse_from=10 ** 6)["groups"] == []
+
+
+def test_at_scale_same_graph_same_bytes(scale):
+    g, analysis, _ = scale
+    again = scale_graph(3000)
+    assert render.render_html(g, analysis) == render.render_html(again, an.analyze(again))
+
+
+def test_policy_kind_rate_status_and_dates_with_their_evidence():
+    g = policy_graph()
+    d = render.page_data(g, an.analyze(g))
+    by_label = {e["label"]: e for e in d["info"]}
+    duty = by_label["Chile anti-dumping duty on copper from Peru"]
+    assert duty["type"] == "AntiDumpingDuty" and duty["status"] == "InForce"
+    shown = {(a[3], a[1]) for a in duty["attrs"]}
+    assert shown == {("status", "In force"), ("rate", "12.5%"), ("effectiveDate", "2024-03-01"),
+                     ("endDate", "2029-02-28")}
+    said = {a[3]: [d["sentences"][s][1] for s in a[2]] for a in duty["attrs"]}
+    assert said["rate"] == ["The duty was raised to 12.5 pct."]
+    assert said["status"] == ["The measure is now inforce."]
+    assert by_label["Chile import ban on wine"]["status"] == "Lifted"
+    assert by_label["Chile quota on wine"]["status"] == ""          # a policy with no status stated
+    assert "status" not in by_label["Chile"]                        # not a policy
+    assert [(s["name"], s["count"]) for s in d["statuses"]] == [("InForce", 1), ("Lifted", 1), ("", 1)]
+    style = {c["name"]: c["label"] for c in d["classes"]}
+    assert style["AntiDumpingDuty"] == "Anti-dumping duty" and style["ImportBan"] == "Import ban"
 
 
 def test_layout_is_deterministic_and_handles_tiny_graphs():

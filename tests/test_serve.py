@@ -8,7 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
-import time
+import threading
 import urllib.error
 import urllib.request
 
@@ -43,24 +43,50 @@ def _default_sigint():  # the child takes Ctrl-C even when the test runner was s
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+class Served:
+    """A running ``kg serve``: its base URL, its process, and the lines it printed on stderr."""
+
+    def __init__(self, proc: subprocess.Popen, base: str):
+        self.proc, self.base, self.lines = proc, base, []
+        self.up = threading.Event()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for line in self.proc.stderr:
+            self.lines.append(line)
+            if " read-only at " in line:
+                self.up.set()
+        self.up.set()                 # it exited
+
+    def stop(self, signum) -> int:
+        """Send ``signum``; the exit status once it has exited and its last line is read."""
+        self.proc.send_signal(signum)
+        code = self.proc.wait(STOP_WAIT)
+        self.reader.join(STOP_WAIT)
+        return code
+
+    @property
+    def stderr(self) -> str:
+        return "".join(self.lines)
+
+
+STOP_WAIT = 300     # generous: the machine may be loaded; a hang still ends the test
+
+
 @contextlib.contextmanager
 def kg_serve(graph, *extra):
-    """``kg serve GRAPH --port N`` in a subprocess; yields (base URL, process) once it answers."""
+    """``kg serve GRAPH --port N`` in a subprocess; yields a :class:`Served` once kg says it is up."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", str(graph), "--port", str(port), *extra],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             preexec_fn=_default_sigint)
-    base = f"http://127.0.0.1:{port}"
+    served = Served(proc, f"http://127.0.0.1:{port}")
     try:
-        for _ in range(600):
-            if proc.poll() is not None:
-                pytest.fail(f"kg serve exited: {proc.stderr.read()}")
-            try:
-                urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=2).read()
-                break
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.1)
-        yield base, proc
+        served.up.wait(STOP_WAIT)
+        if proc.poll() is not None or not served.up.is_set():
+            pytest.fail(f"kg serve did not come up: {served.stderr}")
+        yield served
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -75,7 +101,8 @@ def select(base, query, fmt):
 
 
 def test_select_ask_construct_over_http_then_updates_refused_and_clean_stop(graph_file):
-    with kg_serve(graph_file) as (base, proc):
+    with kg_serve(graph_file) as served:
+        base = served.base
         # SELECT, JSON results
         rows = select(base, "SELECT ?name ?title WHERE { ?p a kg:Official ; rdfs:label ?name ; kg:title ?title } "
                             "ORDER BY ?name", JSON)["results"]["bindings"]
@@ -114,20 +141,18 @@ def test_select_ask_construct_over_http_then_updates_refused_and_clean_stop(grap
         assert select(base, 'ASK { ?x rdfs:label "planted" }', JSON)["boolean"] is False
 
         # Ctrl-C stops it cleanly: exit 0, a last line, the port free again
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(30) == 0
-        err = proc.stderr.read()
-        assert "read-only at " + base + "/query" in err
-        assert err.rstrip().endswith("kg serve: stopped")
+        assert served.stop(signal.SIGINT) == 0
+        assert "read-only at " + base + "/query" in served.stderr
+        assert served.stderr.rstrip().endswith("kg serve: stopped")
     with pytest.raises((urllib.error.URLError, OSError)):
         urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=2)
 
 
 def test_sigterm_stops_it_too(graph_file, tmp_path):
-    with kg_serve(graph_file) as (base, proc):
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(30) == 0
-        assert proc.stderr.read().rstrip().endswith("kg serve: stopped")
+    with kg_serve(graph_file) as served:
+        base = served.base
+        assert served.stop(signal.SIGTERM) == 0
+        assert served.stderr.rstrip().endswith("kg serve: stopped")
     with pytest.raises((urllib.error.URLError, OSError)):
         urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=2)
 
@@ -135,8 +160,8 @@ def test_sigterm_stops_it_too(graph_file, tmp_path):
 def test_other_serializations_are_served(graph_file, tmp_path):
     nt = tmp_path / "graph.nt"
     news_graph().serialize(nt, format="nt", encoding="utf-8")
-    with kg_serve(nt) as (base, _):
-        assert select(base, 'ASK { ?c rdfs:label "Spain" }', JSON)["boolean"] is True
+    with kg_serve(nt) as served:
+        assert select(served.base, 'ASK { ?c rdfs:label "Spain" }', JSON)["boolean"] is True
 
 
 def run_cli(capsys, *argv):
@@ -180,7 +205,8 @@ def test_query_page_runs_a_query_in_chromium(graph_file):
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
-    with kg_serve(graph_file) as (base, _):
+    with kg_serve(graph_file) as served:
+        base = served.base
         left, errors = [], []
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -219,9 +245,9 @@ def test_the_readme_client_example_runs_against_kg_serve(graph_file):
     serving = text.split("### Serving the graph to other tools", 1)[1]
     code = re.search(r"```python\n(.*?)```", serving, re.S).group(1)
     assert 'SPARQLWrapper("http://127.0.0.1:7878/query")' in code
-    with kg_serve(graph_file) as (base, _):
-        result = subprocess.run([sys.executable, "-c", code.replace("http://127.0.0.1:7878", base)],
-                                capture_output=True, text=True, timeout=60)
+    with kg_serve(graph_file) as served:
+        result = subprocess.run([sys.executable, "-c", code.replace("http://127.0.0.1:7878", served.base)],
+                                capture_output=True, text=True, timeout=STOP_WAIT)
     assert result.returncode == 0, result.stderr
     assert sorted(ast.literal_eval(result.stdout)) == ["Minister <img src=x onerror=alert(1)> Ruiz", "Scott Bessent"]
 
@@ -239,5 +265,5 @@ def test_binding_beyond_localhost_warns_and_timeout_is_checked(graph_file, capsy
 
 
 def test_a_query_timeout_is_passed_to_the_server(graph_file):
-    with kg_serve(graph_file, "--timeout", "30") as (base, _):
-        assert select(base, 'ASK { ?c rdfs:label "Spain" }', JSON)["boolean"] is True
+    with kg_serve(graph_file, "--timeout", "30") as served:
+        assert select(served.base, 'ASK { ?c rdfs:label "Spain" }', JSON)["boolean"] is True

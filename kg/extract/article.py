@@ -44,8 +44,9 @@ def paragraphs(document: Document) -> Iterator[tuple[int, str]]:
 
 
 _DATELINE_PREFIX = re.compile(
-    r"^\s*[A-Z][A-Z .'\-]{1,40}(?:,\s*[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)*)?,\s+[^\n]{0,60}?\s[-–—]+\s+")
-_DATELINE = re.compile(r"^\s*([A-Z][A-Z .'\-]{1,40}?)(?:,|:|\s+\(|\s+[-–—])")
+    r"^\s*[A-Z][A-Z .'\-]{1,40}(?:,\s*[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)*)?,\s+[^\n]{0,60}?\s[-–—]+\s+"
+    r"|^\s*[A-Z][A-Za-z.'\-]+(?:\s[A-Z][A-Za-z.'\-]+){0,2}\s+\([A-Z][A-Za-z]{1,15}\)\s*[-–—:]+\s+")   # "Hanoi (VNA) – "
+_DATELINE = re.compile(r"^\s*([A-Z][A-Z .'\-]{1,40}?|[A-Z][a-z]+(?=\s+\([A-Z][A-Za-z]{1,15}\)))(?:,|:|\s+\(|\s+[-–—])")
 
 
 def _dateline(par: Paragraph, table: ArticleTable) -> None:

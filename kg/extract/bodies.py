@@ -41,6 +41,10 @@ def _glued(doc, start: int, end: int) -> bool:
     return before or after
 
 
+def nxt_text(doc, end: int) -> str:
+    return doc[end].text if end < len(doc) else ""
+
+
 def _country_words(words) -> bool:
     """ "Franco-German", "German Democratic Republic": words that only name countries."""
     lex = lexicon()
@@ -76,6 +80,9 @@ def organization(par: Paragraph, start: int, end: int, label: str) -> str | None
     known = name in lex.org_forms
     if _glued(doc, start, end):
         return None
+    if not known and len(words) == 1 and words[0].is_upper and (
+            len(words[0]) > 6 or (nxt_text(doc, end) == ":")):
+        return None     # "RELATIONSHIP", "SUBJECT:": a shouted word or a field label, not an acronym
     nxt = doc[end] if end < len(doc) else None
     if not known and (any(c in name for c in '"|/“”') or any(ch.isdigit() for ch in name)
                       or words[-1].lower_ in lex.instrument_heads or table_row(doc) or _country_words(words)
@@ -98,7 +105,7 @@ def organization(par: Paragraph, start: int, end: int, label: str) -> str | None
         if not known:
             return None     # "foot-and-mouth disease (FMD)": the short form of something that is no body
     if start > 0 and end < len(doc) and doc[start - 1].text == "(" and doc[end].text == ")" and len(words) == 1 \
-            and not known and not (start > 1 and par.tok_ent.get(start - 2)):
+            and not known:
         return None         # "(Excerpt)": a bracketed word, no body
     if name in table.acronyms:
         ent = table.entities[table.acronyms[name]]
@@ -150,6 +157,8 @@ def _and_inside(par: Paragraph, j: int) -> bool:
     """ "Timber and Pulp Export Corp": "and" between two capitalised words, not after a country."""
     doc = par.doc
     prev = par.tok_ent.get(j - 1)
+    if prev and par.type_of(prev) == ORGANIZATION and par.tok_ent.get(j) != prev:
+        return False        # "Acme and Borealis Mining": a named body ends before "and"
     return j + 1 < len(doc) and doc[j + 1].is_title and not (prev and (
         par.type_of(prev) == COUNTRY or par.table.entities[prev].name in lexicon().org_forms.values()))
 
@@ -286,8 +295,8 @@ def company_names(par: Paragraph) -> None:
         start = i
         end = i + 1
         if not after_noun:
-            while start > 0 and doc[start - 1].i != doc[start - 1].sent.start and doc[start - 1].is_title \
-                    and par.type_of(par.tok_ent.get(start - 1)) != PERSON or (
+            while start > 0 and (doc[start - 1].i != doc[start - 1].sent.start or doc[start - 1].text in lex.demonyms) \
+                    and doc[start - 1].is_title and par.type_of(par.tok_ent.get(start - 1)) != PERSON or (
                     start > 1 and doc[start - 1].lower_ in ("and", "&") and doc[start - 2].is_title):
                 start -= 1
             while end < n and doc[end].is_title and doc[end].lower_ in lex.org_heads:

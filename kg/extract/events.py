@@ -153,7 +153,7 @@ def _label(trig) -> str:
     left = trig.i
     for c in trig.lefts:
         if c.dep_ in ("compound",) or (c.dep_ == "amod" and c.lower_ in ("phone", "telephone", "video")):
-            left = min(left, c.i)
+            left = min(left, c.left_edge.i)     # "closed-door talks", not "door talks"
     return doc[left:trig.i + 1].text
 
 

@@ -40,7 +40,9 @@ def goods_heads(anchor, gov) -> list:
         # "imports of X", "X imports", "the export of X"
         for c in t.children:
             if c.dep_ == "prep" and c.lower_ in ("of", "in"):
-                roots.extend(g for g in c.children if g.dep_ == "pobj")
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        visit(g)
             if c.dep_ in ("compound", "amod", "nmod") and c.pos_ in ("NOUN", "PROPN") and not trade_word(c):
                 roots.append(c)
         for c in t.children:
@@ -52,14 +54,36 @@ def goods_heads(anchor, gov) -> list:
             from_trade(t)
         elif t.pos_ in ("NOUN", "PROPN"):
             roots.append(t)
-            if base(t) in _words("generic_goods") and depth < 3:
-                # "two categories of steel goods", "a range of farm products"
+            if base(t) in _words("container_nouns") | {"good", "product", "item", "commodity"} and depth < 3:
+                # "two categories of steel goods", "a new product--digital audio recorders"
                 for c in t.children:
                     if c.dep_ == "prep" and c.lower_ == "of":
                         for g in c.children:
                             if g.dep_ == "pobj":
                                 visit(g, depth + 1)
+                    if c.dep_ == "appos" and c.pos_ == "NOUN":
+                        visit(c, depth + 1)
+                for x in _examples(t):      # "goods taken from a list that ranged from computers to film"
+                    visit(x, depth + 1)
 
+    own_args = any(c.dep_ in ("nsubj", "nsubjpass", "dobj") for c in anchor.children)
+    if anchor.dep_ == "acomp" or (anchor.dep_ == "conj" and anchor.pos_ == "VERB" and not own_args):
+        for c in anchor.head.children:      # "the export of X is restricted"; a subject shared by "or"
+            if c.dep_ in ("nsubj", "nsubjpass"):
+                visit(c)
+    node = anchor
+    for _ in range(6):      # "Other products to have their import duties removed include some chemicals, metals"
+        if node.dep_ == "nsubj" and node.head.pos_ == "VERB" and verb_forms(node.head) & {"include", "cover"}:
+            for c in node.head.children:
+                if c.dep_ == "dobj":
+                    visit(c)
+            break
+        if node.head.i == node.i:
+            break
+        node = node.head
+    if gov is not None and gov.dep_ == "relcl" and gov.head.pos_ == "NOUN" and any(
+            c.lower_ in ("where", "on", "which") and c.dep_ in ("advmod", "prep") for c in gov.children):
+        visit(gov.head)     # "Japanese photocopiers, where it has imposed duties"
     holders = [anchor] + ([gov] if gov is not None and gov.i != anchor.i else [])
     if anchor.dep_ == "dobj" and anchor.head.pos_ == "VERB":
         holders.append(anchor.head)
@@ -73,7 +97,8 @@ def goods_heads(anchor, gov) -> list:
                 visit(c)
             elif c.dep_ in ("compound", "nmod") and h is anchor and c.pos_ == "NOUN":
                 visit(c)
-            elif c.dep_ in ("acl", "xcomp", "relcl") and h is anchor and c.pos_ == "VERB" and verb_forms(c) & _TRADE_WORDS:
+            elif c.dep_ in ("acl", "xcomp", "relcl") and h is anchor and c.pos_ in ("VERB", "NOUN") \
+                    and verb_forms(c) & (_TRADE_WORDS | {"buy", "sell", "ship", "deliver"}):
                 for g in c.children:
                     if g.dep_ == "dobj":
                         roots.append(g)
@@ -84,6 +109,59 @@ def goods_heads(anchor, gov) -> list:
                 seen.add(t.i)
                 heads.append(t)
     return heads
+
+
+def _examples(t) -> list:
+    """Goods a generic noun is illustrated by: "ranging from X and Y to Z", "including X"."""
+    out = []
+    for c in t.children:
+        if c.dep_ == "prep" and c.lower_ in ("from", "to"):     # "U.S. products from steel to playing cards"
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    out.extend(_with_conjuncts(g))
+                    for cc in g.children:
+                        if cc.dep_ == "prep" and cc.lower_ == "to":
+                            out.extend(h for h in cc.children if h.dep_ == "pobj")
+    for x in t.subtree:
+        if x.i - t.i > 25:
+            break
+        path, node = [], x.head
+        while node.i != t.i and node.head.i != node.i and len(path) < 6:
+            path.append(node)
+            node = node.head
+        if any(n.pos_ == "NOUN" and base(n) not in _words("container_nouns") for n in path):
+            continue        # "materials essential to industries ranging from ...": the industries' range
+        if x.pos_ == "VERB" and verb_forms(x) & {"range", "include", "span", "cover"}:
+            for c in x.children:
+                if c.dep_ == "prep" and c.lower_ in ("from", "to"):
+                    out.extend(g for g in c.children if g.dep_ == "pobj")
+                    for g in c.children:        # "to power tools": a second "to" may hang on "from"
+                        for cc in g.children:
+                            if cc.dep_ == "prep" and cc.lower_ == "to":
+                                out.extend(h for h in cc.children if h.dep_ == "pobj")
+                if c.dep_ == "dobj" and x.lower_.startswith("includ"):
+                    out.append(c)
+    return out
+
+
+def crosses_flow(t, anchor) -> bool:
+    """Whether t hangs under trade words of both flows on its way up to the anchor ("a ban on exports
+    of petroleum and imports of apples": apples are not the export ban's)."""
+    flows = set()
+    node = t
+    for _ in range(12):
+        if node.i == anchor.i or node.head.i == node.i:
+            break
+        node = node.head
+        if node.lower_ in _TRADE_WORDS or base(node) in _TRADE_WORDS:
+            flows.add(_direction(node))
+    if len(flows) > 1:
+        return True
+    # The words themselves, as parsers attach "and imports of apples" anywhere: the nearest trade
+    # word before t and the first one after the anchor.
+    lo, hi = sorted((anchor.i, t.i))
+    between = [w for w in t.doc[lo:hi] if w.lower_ in _TRADE_WORDS or base(w) in _TRADE_WORDS]
+    return len({_direction(w) for w in between}) > 1 and t.i > anchor.i
 
 
 def _direction(t) -> str:
@@ -133,6 +211,8 @@ def _list_items(root) -> list:
             continue
         if t.pos_ in ("VERB", "AUX") and t.tag_ not in ("VBN", "VBG") or t.lower_ in ("which", "that", "who", ";"):
             break
+        if depth == 0 and (t.text in ("—", "–", "--", ":") or t.lower_ in ("from", "to", "for", "with", "in")):
+            break       # "magnets—materials essential to industries ...": the list is over
         if skip or depth and t.lower_ == "except":
             continue
         if base(t) in _TRADE_WORDS:
@@ -156,6 +236,10 @@ def goods_name(t) -> str | None:
     if base(t) in _words("generic_goods") or t.lower_ in _words("generic_goods"):
         # "lithium concentrate", "steel products": the modifier names the good.
         mods = [c for c in t.lefts if c.dep_ == "compound" and c.pos_ == "NOUN" and c.i == t.i - 1]
+        adj = [c for c in t.lefts if c.dep_ == "amod" and c.pos_ == "ADJ" and c.i == t.i - 1 and c.is_lower
+               and c.lower_ not in _words("generic_modifiers") and not c.ent_type_]
+        if adj and not mods:
+            return f"{adj[0].lower_} {t.lower_}"    # "pharmaceutical products"
         if not mods:
             return None
         inner = goods_name(mods[0])
@@ -164,10 +248,16 @@ def goods_name(t) -> str | None:
     for c in sorted(t.lefts, key=lambda x: -x.i):
         if c.i != start - 1:
             break
-        if c.dep_ in ("compound", "amod") and c.is_lower and c.pos_ in ("NOUN", "ADJ") \
+        if c.dep_ == "compound" and c.pos_ == "PROPN" and not c.ent_type_ and (c.is_alpha or "-" in c.text):
+            start = c.left_edge.i if all(x.pos_ in ("PROPN", "PUNCT", "NUM") for x in c.subtree) else c.i
+            # a product's own name: "Amphotericin-B injections"
+        elif c.dep_ == "amod" and c.is_lower and c.tag_ == "VBN" and not any(True for _ in c.children) \
+                and c.i == start - 1 and c.lower_ not in _words("generic_modifiers"):
+            start = c.i     # "preserved fruits", "frozen fish" (not "independently produced films")
+        elif c.dep_ in ("compound", "amod") and c.is_lower and c.pos_ in ("NOUN", "ADJ") \
                 and c.lower_ not in _words("generic_modifiers") and not c.ent_type_:
             start = c.i
-        elif c.text == "-" or (c.dep_ == "amod" and "-" in c.text and c.is_lower):
+        elif c.text == "-" or c.dep_ == "punct" and c.text in ("-", "‐") or (c.dep_ == "amod" and "-" in c.text and c.is_lower):
             start = c.i
         else:
             break
@@ -240,6 +330,13 @@ def status(anchor, gov) -> str | None:
     "suspended" → Suspended; "lifted", "removed", "ended" → Lifted; "imposed", "banned", "in force" → InForce.
     """
     table = {k: set(v) for k, v in _status_table().items()}
+    node = anchor
+    for _ in range(8):      # "if it were to withdraw licences": a hypothesis states no status
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in node.children):
+            return None
+        if node.head.i == node.i:
+            break
+        node = node.head
     node = anchor
     for _ in range(6):
         cue = _cue(node, table, node is anchor)

@@ -24,6 +24,18 @@ TRADE_HEADS = {
     "growers", "farmers", "producers", "exporters", "importers", "miners", "buyers", "sellers",
     "shipments", "cargoes", "cargo", "consignments", "volumes", "stocks", "inventories", "reserves",
 }
+_LOCATIVE = {"in", "at", "near", "outside", "around", "across", "via", "inside"}
+
+
+def _place_not_state(doc, start: int, text: str) -> bool:
+    """A capital after a locative preposition names the city ("a meeting in Vienna"); as a subject,
+    object or possessive it stands for its government ("Ottawa asked Canberra")."""
+    lex = lexicon()
+    name = strip_possessive(text)
+    return (name in lex.capitals and name not in lex.country_forms and start > 0
+            and doc[start - 1].lower_ in _LOCATIVE)
+
+
 _NOT_VARIETY = {"imported", "exported", "subsidized", "subsidised", "dumped", "shipped", "sold", "made",
                 "manufactured", "produced", "related", "affected", "targeted", "listed", "restricted",
                 "banned", "sanctioned", "needed", "used", "mined", "traded", "purchased", "bought",
@@ -83,6 +95,8 @@ def find_mentions(par: Paragraph, body_name_tokens: set[str] | None = None) -> N
             code = lex.country_of(text, allow_ambiguous=label in ("GPE", "NORP", "LOC"))
             if code and end < len(doc) and doc[end].is_title and doc[end].lower_ in lex.instrument_heads:
                 continue    # "the Doha Round", "the Paris Agreement": the name of an instrument
+            if code and _place_not_state(doc, start, text):
+                continue    # "talks in Vienna": a city where something happens, not its government
             if code:
                 add_mention(par, COUNTRY, lex.countries[code].name, start, end, key=code)
                 continue
@@ -189,7 +203,9 @@ def _person(par: Paragraph, start: int, end: int, body_name_tokens: set[str] | N
         return
     end = _name_end(doc, end)
     inner = _bracketed_first_name(doc, start, end)
-    if par.is_headline and body_name_tokens is not None:
+    titled = start > 0 and (doc[start - 1].lower_ in lex.office_heads or bool(lex.office(doc[start - 1].text)))
+    if par.is_headline and body_name_tokens is not None and not titled:
+        # In a headline a name counts when the body names it, or right after a title ("Minister Okafor").
         while start < end and doc[start].text not in body_name_tokens:
             start += 1
         stop = start

@@ -12,9 +12,9 @@ the text names none does the closed table of one-country offices supply it.
 from __future__ import annotations
 
 from kg.extract.context import Paragraph
-from kg.extract.titles import entity_in, is_head, match_office, portfolio_word, shouting, split_body, title_run
+from kg.extract.titles import announced, bodyish, context_country, entity_in, is_head, match_office, portfolio_word, shouting, split_body, title_run
 from kg.lexicon import Office, lexicon
-from kg.model import COUNTRY, OFFICIAL, ORGANIZATION, PERSON, Literal
+from kg.model import COUNTRY, OFFICIAL, ORGANIZATION, Literal
 
 _NOT_SERVING = {"former", "ex", "late", "then", "outgoing", "incoming", "would-be", "prospective"}
 _LEAD_BREAKERS = {"vice", "deputy", "acting", "assistant", "under", "interim", "former"}
@@ -89,7 +89,7 @@ def _emit(par: Paragraph, person: str, title_tokens, office: Office, body: str |
         return                  # a spokesman or a founder of no named body
     weak = False
     if body is None and not office.country and not office.leader:
-        body = _context_country(par, token, named_body)
+        body = context_country(par, token, named_body)
         weak = body is not None
     if body is None and office.country:
         body = table.add(COUNTRY, lex.countries[office.country].name, lex.countries[office.country].name,
@@ -101,23 +101,6 @@ def _emit(par: Paragraph, person: str, title_tokens, office: Office, body: str |
         is_country = table.entities[body].type == COUNTRY
         predicate = "leaderOf" if office.leader and is_country else "officialOf"
         table.fact(person, predicate, body, ev, weak=weak)
-
-
-def _context_country(par: Paragraph, token, named_body: bool) -> str | None:
-    """A default any explicit fact overrules: the one country the sentence names, the country of an
-    unnamed official the lead announced ("A senior Danish official said ..."), else the dateline's
-    when the sentence names no other country."""
-    table = par.table
-    countries = {par.tok_ent.get(t.i) for t in token.sent} - {None}
-    countries = {c for c in countries if table.entities[c].type == COUNTRY}
-    if len(countries) == 1 and not named_body:
-        return next(iter(countries))
-    if table.announced_official is not None and not countries:
-        found, table.announced_official = table.announced_official, None
-        return found
-    if table.home_country and not (countries - {table.home_country}):
-        return table.home_country
-    return None
 
 
 def _retract(par: Paragraph, tokens) -> None:
@@ -181,8 +164,7 @@ def _title_before(par: Paragraph, start: int, person: str) -> bool:
         cand = run[s:]
         if cand[0].text in ("-", "–") or cand[0].lower_ in ("and", "&"):
             continue
-        if lex.office(cand.text) or (s == len(run) - 1 or not any(
-                t.lower_ in lex.org_heads for t in cand[:-1])):
+        if lex.office(cand.text) or (s == len(run) - 1 or not any(bodyish(t) for t in cand[:-1])):
             office = match_office(cand)
             if office:
                 title, first = cand, cand.start
@@ -194,8 +176,8 @@ def _title_before(par: Paragraph, start: int, person: str) -> bool:
             if office is not None:      # the president of a body leads no state
                 office = Office(office.title, False, office.country, office.public)
             break
-    if office is None:
-        return _title_before_comma(par, start, person)
+    if office is None or (len(title) == 1 and title[0].text == "Official"):
+        return _title_before_comma(par, start, person)     # "the Official Gazette": no title
     body = country = None
     named_body = False
     if body_phrase is not None and len(body_phrase):
@@ -207,9 +189,10 @@ def _title_before(par: Paragraph, start: int, person: str) -> bool:
                 # "Chilean Copper Institute president": a national body named with its demonym.
                 body_phrase, first = doc[lead:body_phrase.end], lead
                 country = par.tok_ent[lead]
-            name = lex.org_forms.get(body_phrase.text, body_phrase.text)
-            body = add_mention(par, ORGANIZATION, name, body_phrase.start, body_phrase.end, key=name,
-                               vote=ORGANIZATION)
+            known = par.table.acronyms.get(body_phrase.text)
+            name = par.table.entities[known].name if known else lex.org_forms.get(body_phrase.text, body_phrase.text)
+            body = add_mention(par, ORGANIZATION, name, body_phrase.start, body_phrase.end,
+                               key=par.table.entities[known].key if known else name, vote=ORGANIZATION)
             if country is not None:
                 par.table.entities[body].attrs["country"] = country
         else:
@@ -360,29 +343,21 @@ def _apposition_after(par: Paragraph, end: int, person: str) -> bool:
         body = _country_after_of(par, e, stop) or entity_in(par, e, stop)
         if body is None and doc[e].lower_ in ("of", "for", "at"):
             named_body = any(t.lower_ in lex.government_heads for t in doc[e:stop])
+            if not named_body and any(t.lower_ in lex.org_heads or t.lower_ in lex.company_nouns for t in doc[e:stop]):
+                # "secretary general of the steel producers' association": a private body, no state's
+                _retract(par, title)
+                _emit(par, person, title, Office(office.title, False, None, False), None, set(), doc[end - 1])
+                return True
     _retract(par, title)
     _emit(par, person, title, office, body, {t.lower_ for t in title}, doc[end - 1], named_body=named_body)
     return True
-
-
-def _announced(par: Paragraph) -> None:
-    """ "A senior Danish official said ...": a lead that names the official's country, not the name."""
-    doc = par.doc
-    for t in doc:
-        if t.lower_ in lexicon().office_heads and t.i > 0 and not any(
-                par.type_of(par.tok_ent.get(x.i)) == PERSON for x in t.sent):
-            lid = par.tok_ent.get(t.i - 1)
-            if lid and par.type_of(lid) == COUNTRY and doc[t.i - 1].text in lexicon().demonyms \
-                    and t.sent.start < t.i - 1 and doc[t.sent.start].lower_ in ("a", "an"):
-                par.table.announced_official = lid
-                return
 
 
 def find_offices(par: Paragraph) -> None:
     """Office facts for every person mention in the paragraph."""
     doc = par.doc
     if not par.persons and par.table.announced_official is None:
-        _announced(par)
+        announced(par)
     seen: set[int] = set()
     for start, person in par.persons:
         if start in seen:

@@ -8,17 +8,27 @@ target, and dates and "90-day" durations are read from the same clause.
 """
 from __future__ import annotations
 
+import re
+
 from kg.extract.context import Paragraph, base, verb_forms
+from kg.extract.measures import crosses_flow
+from kg.extract.scope import (WEAK_AGREEMENTS as _WEAK_AGREEMENTS,
+                              agreement_above as _agreement_above, label as _label, reachable as _reachable,
+                              scope as _scope)
+from kg.extract.triggers import bare_ban
 from kg.extract.triggers import EXPORT_WORDS as _EXPORT_WORDS, policy_class as _trigger_type
-from kg.extract.dates import parse_date, parse_duration
+from kg.extract.dates import parse_duration
 from kg.extract.policy_facts import (TARIFF_CLASSES as _TARIFFS, attributes as _attributes,
                                      dates_of_previous as _dates_of_previous, more_targets as _more_targets,
                                      open_goods as _open_goods, reference_date as _reference_date, state as _state,
                                      excepted as _excepted, default_imposer as _default_imposer,
-                                     note_subject_country as _note_subject_country)
+                                     note_subject_country as _note_subject_country,
+                                     sanctioned_not_sanctioning as _sanctioned)
 from kg.lexicon import lexicon
-from kg.model import (COMMODITY, COUNTRY, ORGANIZATION, PERSON, OFFICIAL, TARIFF, TRADE_AGREEMENT)
+from kg.model import (EXPORT_BAN, IMPORT_BAN, COMMODITY, COUNTRY, ORGANIZATION, PERSON, OFFICIAL, TRADE_AGREEMENT)
 
+_GOVT_NAME = re.compile(r"^(?:the\s+)?(?:Ministry|Department|Cabinet|Customs|Council of Ministers|Federal Council)\b", re.I)
+_GIVING = {"grant", "give", "offer", "accord", "award"}
 _SIGNING = {"sign", "conclude", "renegotiate", "negotiate", "initiate", "ratify", "reach", "extend", "renew",
             "honor", "honour", "promote", "strike", "seal"}
 _HOME_NOUNS = {"government", "authority", "cabinet", "administration", "ministry", "customs"}
@@ -58,8 +68,15 @@ def _agent_of(par: Paragraph, token, depth: int = 0) -> str | None:
     lid = par.agent_at(token) or par.body_country.get(token.i)
     if lid and par.type_of(lid) == ORGANIZATION and par.table.entities[lid].attrs.get("country"):
         return par.table.entities[lid].attrs["country"]
+    if lid and par.type_of(lid) == ORGANIZATION and _GOVT_NAME.search(par.table.entities[lid].name):
+        # A ministry or cabinet whose country the text does not give: the article's country.
+        return _default_imposer(par) or lid
     if lid and par.type_of(lid) in (COUNTRY, ORGANIZATION, PERSON, OFFICIAL):
         return lid
+    if token.lower_ in ("we", "our") and depth == 0:
+        return _default_imposer(par)     # a government speaking of itself
+    if token.lower_ in ("country", "nation") and any(c.lower_ in ("the", "this") for c in token.children):
+        return _default_imposer(par)     # "the country's quota": the article's country
     if token.lower_ in _GOVT_NOUNS or base(token) in _GOVT_NOUNS:
         for c in token.children:
             # "the sanctions law, enacted by the United States": who enacted it, not whom it names
@@ -97,7 +114,7 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
                     return _agent_of(par, g)
     t = anchor
     # "China's decision to halt exports": climb from the verb to the noun it modifies.
-    for _ in range(3):
+    for _ in range(6):
         if t.dep_ in ("acl", "xcomp", "relcl") and t.head.pos_ in ("NOUN", "PROPN"):
             for c in t.head.children:
                 if c.dep_ in ("poss", "compound", "amod"):
@@ -112,8 +129,13 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
         t = t.head
         if t.dep_ == "ROOT":
             break
+    if gov is not None and gov.dep_ == "ccomp" and verb_forms(gov.head) & _GIVING:
+        # "India grants Switzerland improved market access", parsed as a clause of its own
+        for c in gov.head.children:
+            if c.dep_ == "nsubj" and _agent_of(par, c):
+                return _agent_of(par, c)
     if gov is not None and (gov is anchor or verb_forms(gov) & _imposing()):
-        for c in gov.children:
+        for c in sorted(gov.children, key=lambda c: -c.i):     # the subject nearest the verb
             if c.dep_ in ("nsubj",):
                 lid = _agent_of(par, c)
                 if lid:
@@ -122,6 +144,12 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
                 for g in c.children:
                     if g.dep_ == "pobj" and _agent_of(par, g):
                         return _agent_of(par, g)
+        if any(c.dep_ == "auxpass" for c in gov.children):
+            for c in gov.children:      # "quotas are being reestablished in Brazil"
+                if c.dep_ == "prep" and c.lower_ == "in":
+                    for g in c.children:
+                        if g.dep_ == "pobj" and par.type_of(par.agent_at(g)) == COUNTRY:
+                            return par.agent_at(g)
         if gov.dep_ == "xcomp" and gov.head.pos_ == "VERB":
             for c in gov.head.children:     # "press Japan to eliminate quotas": the object acts
                 objs = [c] if c.dep_ == "dobj" else [g for g in c.children if g.dep_ == "pobj"] \
@@ -139,40 +167,41 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
     return None
 
 
-_EXTENDERS = {"cover", "include", "extend", "add", "apply", "affect", "hit", "target", "place", "put", "subject"}
-
-
 def _imposing() -> set[str]:
     return set(lexicon().triggers.get("imposing_verbs", []))
 
 
-def _scope(anchor, gov) -> list:
-    """Tokens whose subtree may hold goods, targets and dates of the policy."""
-    scope = list(anchor.subtree)
-    if gov is not None:
-        seen = {t.i for t in scope}
-        for c in gov.children:
-            extend = c.dep_ in ("prep", "npadvmod", "dative") or (
-                c.dep_ in ("advcl", "xcomp") and c.pos_ == "VERB" and verb_forms(c) & _EXTENDERS)
-            if c.dep_ == "dobj" and verb_forms(gov) & _EXTENDERS and not any(t.i in seen for t in c.subtree):
-                extend = True
-            if extend and c.i not in seen:
-                scope.extend(t for t in c.subtree if t.i not in seen)
-                seen.update(t.i for t in c.subtree)
-    if anchor.pos_ == "VERB" and anchor.dep_ in ("acl", "xcomp") and anchor.head.pos_ == "NOUN":
-        # "China's decision in April to halt exports": the decision's date and place count.
-        seen = {t.i for t in scope}
-        for c in anchor.head.children:
-            if c.dep_ in ("prep", "npadvmod") and c.i not in seen:
-                scope.extend(c.subtree)
-    return scope
-
-
 def _parties(par: Paragraph, anchor, gov) -> list[str]:
     found: list[str] = []
+    agreement_words = set(lexicon().triggers["policy"]["TradeAgreement"]["nouns"])
+
     def add(lid):
-        if lid and par.type_of(lid) in (COUNTRY, ORGANIZATION, PERSON, OFFICIAL) and lid not in found:
-            found.append(lid)
+        if lid and par.type_of(lid) in (COUNTRY, ORGANIZATION, PERSON, OFFICIAL) and lid not in found and \
+                not {base(w) for w in par.table.entities[lid].name.lower().split()} & agreement_words:
+            found.append(lid)       # (an "organization" named like the agreement itself is not a party)
+    for c in anchor.children:
+        split = "-" in c.text and any(lexicon().country_of(x) for x in c.text.split("-"))
+        if c.dep_ in ("compound", "amod", "nmod") and not split \
+                and par.type_of(par.agent_at(c)) in (COUNTRY, ORGANIZATION):
+            add(par.agent_at(c))        # "a U.S.-Soviet grain agreement", "the EU-Japan deal"
+            for x in c.children:
+                if x.dep_ in ("compound", "amod", "nmod", "conj") and par.type_of(par.agent_at(x)) == COUNTRY:
+                    add(par.agent_at(x))
+        if c.dep_ in ("compound", "amod", "nmod") and "-" in c.text:
+            # "a U.S.-Soviet grain agreement": each side of the hyphen
+            for part in c.text.split("-"):
+                code = lexicon().country_of(part)
+                if code:
+                    start = par.offset + c.idx
+                    add(par.table.add(COUNTRY, lexicon().countries[code].name, part, (start, start + len(c.text)),
+                                      key=code))
+        if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB":
+            # "a trade protocol to buy asbestos from Zimbabwe"
+            for p in c.children:
+                if p.dep_ == "prep" and p.lower_ in ("from", "to", "with"):
+                    for g in p.children:
+                        if g.dep_ == "pobj" and par.type_of(par.agent_at(g)) == COUNTRY:
+                            add(par.agent_at(g))
     for c in anchor.children:
         if c.dep_ == "prep" and c.lower_ in ("between", "with"):
             for t in c.subtree:
@@ -196,7 +225,8 @@ def _parties(par: Paragraph, anchor, gov) -> list[str]:
             if c.dep_ == "prep" and c.lower_ == "with":
                 for t in c.subtree:
                     add(par.agent_at(t))
-        if found or verb.dep_ not in ("xcomp", "conj"):
+        purpose = verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        if found or (verb.dep_ not in ("xcomp", "conj") and not purpose):
             break
         verb = verb.head
     return found
@@ -205,38 +235,6 @@ def _parties(par: Paragraph, anchor, gov) -> list[str]:
 _TARGET_NOUNS = {"good", "product", "import", "export", "company", "firm", "bank", "entity", "individual",
                  "official", "vessel", "tanker", "ship", "airline", "carrier", "maker", "producer", "supplier",
                  "exporter", "importer", "shipment", "business", "investor", "investment", "asset", "car", "vehicle"}
-_CLAUSE_DEPS = {"acl", "relcl", "advcl", "ccomp", "csubj", "parataxis"}
-_WEAK_AGREEMENTS = {"pause", "ceasefire", "cease-fire"}
-
-
-_ORIGIN_VERBS = {"originate", "come", "import", "produce", "make", "manufacture", "ship", "source", "export"}
-
-
-def _reachable(t, anchor, gov) -> bool:
-    """False when t hangs off the policy phrase through a clause of its own ("used to make chips");
-    "imported from X", "originating from X" still belong to it."""
-    node = t
-    for _ in range(12):
-        if node.i in (anchor.i, getattr(gov, "i", -1)) or node.head.i == node.i:
-            return True
-        if node.dep_ in _CLAUSE_DEPS and not (node.pos_ == "VERB" and verb_forms(node) & (_EXTENDERS | _ORIGIN_VERBS)):
-            return False
-        node = node.head
-    return True
-
-
-def _agreement_above(token, agreements: dict) -> str | None:
-    """The agreement whose clause holds this token ("a deal that will cut tariffs on cars")."""
-    node = token
-    for _ in range(8):
-        if node.i in agreements:
-            return agreements[node.i]
-        if node.head.i == node.i:
-            return None
-        node = node.head
-    return None
-
-
 def find_policies(par: Paragraph) -> None:
     table = par.table
     _note_subject_country(par)
@@ -252,6 +250,11 @@ def find_policies(par: Paragraph) -> None:
     sentence_pids: dict[int, list[str]] = {}
     _reference_date(par)
     for anchor, type_ in ordered:
+        if type_ in (IMPORT_BAN, EXPORT_BAN):
+            if bare_ban(anchor) and _state(table).get("ban_class"):
+                type_ = _state(table)["ban_class"]     # "the ban on lithium concentrates" in a story of export bans
+            elif not bare_ban(anchor):
+                _state(table)["ban_class"] = type_
         gov = _governor(anchor) if anchor.pos_ != "VERB" else anchor
         scope = [t for t in _scope(anchor, gov) if _reachable(t, anchor, gov)]
         scope_ids = {t.i for t in scope}
@@ -259,9 +262,12 @@ def find_policies(par: Paragraph) -> None:
         for t in sorted(scope, key=lambda x: x.i):
             lid = par.entity_at(t)
             kind = par.type_of(lid)
-            if kind == COMMODITY and lid not in goods:
+            if kind == COMMODITY and lid not in goods and not crosses_flow(t, anchor) and not _excepted(t):
                 goods.append(lid)
             elif kind == COUNTRY and lid not in targets and not _excepted(t):
+                while t.head.i == t.i + 1 and t.dep_ == "compound" and t.ent_type_ and t.head.ent_type_ == t.ent_type_ \
+                        and par.entity_at(t.head) in (None, lid):
+                    t = t.head      # "from the Russian Federation": the name's head word
                 p = t.head
                 if (t.head.dep_ == "prep" or t.dep_ == "pobj") and t.head.lower_ in ("to", "against", "at", "from", "on"):
                     targets.append(lid)
@@ -270,6 +276,10 @@ def find_policies(par: Paragraph) -> None:
                 elif t.dep_ in ("amod", "compound", "poss") and p.i in scope_ids and p.i != anchor.i \
                         and (par.type_of(par.entity_at(p)) == COMMODITY or base(p) in _TARGET_NOUNS):
                     targets.append(lid)
+            elif kind == ORGANIZATION and lid not in targets and not _excepted(t) and (
+                    t.dep_ == "pobj" and t.head.lower_ in ("against", "from") or (
+                        t.dep_ == "conj" and par.entity_at(t.head) in targets)):
+                targets.append(lid)     # a bloc or body: "duties on goods from the EU", "Mexican and EU steel"
             if t.ent_type_ == "DATE":
                 dates.append(t)
         for t in scope:
@@ -298,6 +308,8 @@ def find_policies(par: Paragraph) -> None:
             table.last_agreement = pid
             for p in parties:
                 table.fact(pid, "party", p, ev)
+            for g in _open_goods(par, anchor, gov, []):
+                table.fact(pid, "appliesTo", g, ev)      # the goods the agreement covers
         else:
             host = _agreement_above(anchor, agreements) if type_ in _TARIFFS else None
             if host is not None:
@@ -305,11 +317,11 @@ def find_policies(par: Paragraph) -> None:
                 for g in goods:
                     table.fact(host, "appliesTo", g, ev)
                 continue
-            imposer = _imposer(par, anchor, gov)
-            default = None if imposer else _default_imposer(par)
+            imposer = _sanctioned(par, anchor, _imposer(par, anchor, gov), targets)
             goods = goods + [g for g in _open_goods(par, anchor, gov, targets) if g not in goods]
             targets = [t for t in targets + _more_targets(par, anchor, gov, scope) if t != imposer]
             targets = list(dict.fromkeys(targets))
+            default = None if imposer else _default_imposer(par, targets)
             if imposer is None and not goods and not targets:
                 continue
             label = _label(anchor)
@@ -320,7 +332,12 @@ def find_policies(par: Paragraph) -> None:
                     table.entities[pid].attrs["verbal"] = "1"
                 if who:
                     table.fact(pid, "imposedBy", who, ev)
-                elif default and (goods or targets) and default not in targets:
+                if who and par.type_of(who) in (PERSON, OFFICIAL):
+                    # A person stands for the country they serve; if the texts never say which, the
+                    # article's country (overruled by any country the person turns out to serve).
+                    default = _default_imposer(par, targets)
+                if (not who or par.type_of(who) in (PERSON, OFFICIAL)) and default and (goods or targets) \
+                        and default not in targets:
                     table.fact(pid, "imposedBy", default, ev, weak=True)
                 for t in targets:
                     if t != who:
@@ -350,50 +367,3 @@ def _co_imposers(par: Paragraph, gov, imposer) -> list[str]:
                     if lid and lid != imposer and lid not in out and par.type_of(lid) in (COUNTRY, ORGANIZATION):
                         out.append(lid)
     return out
-
-
-def _first_date(par: Paragraph, tokens):
-    seen = set()
-    for t in tokens:
-        ent = next((e for e in par.doc.ents if e.start <= t.i < e.end), None)
-        if ent is None or ent.start in seen:
-            continue
-        seen.add(ent.start)
-        lit = parse_date(ent.text, par.article_date)
-        if lit:
-            return lit
-    return None
-
-
-def _label(anchor) -> str:
-    """The policy's name as written: the trigger with its modifiers and first "on/of" phrase."""
-    doc = anchor.doc
-    left = anchor.i
-    for c in anchor.lefts:
-        if c.dep_ in ("compound", "amod", "nummod", "nmod") and c.i >= anchor.i - 4:
-            left = min(left, min(t.i for t in c.subtree))
-    while left < anchor.i and (doc[left].is_punct or doc[left].lower_ in ("new", "recent", "certain", "some", "the")):
-        left += 1
-    right = anchor.i + 1
-    node = anchor
-    for _ in range(4):
-        nxt = None
-        rights = list(node.rights)
-        if node is anchor and anchor.dep_ == "dobj" and not any(c.dep_ == "prep" for c in rights):
-            rights += [c for c in anchor.head.rights if c.i > anchor.i]
-        for c in rights:
-            if c.dep_ == "dobj" and node.pos_ == "VERB":
-                nxt = c
-                break
-            if c.dep_ == "prep" and c.lower_ in ("on", "of", "for"):
-                objs = [g for g in c.children if g.dep_ == "pobj"]
-                if objs:
-                    nxt = objs[0]
-                break
-        if nxt is None:
-            break
-        right = nxt.i + 1
-        if base(nxt) not in _EXPORT_WORDS | {"export", "range", "variety", "number", "list", "host", "array", "set"}:
-            break
-        node = nxt
-    return doc[left:right].text

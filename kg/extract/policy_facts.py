@@ -17,6 +17,8 @@ from kg.model import (ANTI_DUMPING_DUTY, COMMODITY, COUNTERVAILING_DUTY, COUNTRY
                       Literal)
 
 TARIFF_CLASSES = (TARIFF, ANTI_DUMPING_DUTY, COUNTERVAILING_DUTY)
+_GIVING = {"grant", "give", "offer", "accord", "award"}
+_PUNITIVE = {"sanction", "embargo", "boycott"}
 _COVER_VERBS = {"cover", "include", "apply", "affect", "extend", "concern", "hit"}
 _TRADE_NOUNS = {"trade", "activity", "commerce", "dealing", "business", "relation", "transaction"}
 _FULL_DATE = re.compile(
@@ -38,7 +40,7 @@ def reference_date(par: Paragraph) -> None:
     """The article's date, else the first full date among its first paragraphs."""
     st = state(par.table)
     st["paragraphs"] += 1
-    if st["ref"] or st["paragraphs"] > 6 or par.is_headline:
+    if st["ref"] or st["paragraphs"] > 12 or par.is_headline:
         return
     m = _FULL_DATE.search(par.doc.text)
     if not m:
@@ -55,16 +57,25 @@ def open_goods(par: Paragraph, anchor, gov, targets: list) -> list[str]:
     """Goods the measure's scope names: commodity mentions, else the head nouns themselves."""
     out = []
     for t in goods_heads(anchor, gov):
+        if excepted(t):
+            continue        # "(excluding gold)"
         lid = par.entity_at(t)
         if lid:
             if par.type_of(lid) == COMMODITY and lid not in out:
                 out.append(lid)
             continue
+        known = [par.entity_at(c) for c in t.children if c.dep_ == "compound" and c.i == t.i - 1
+                 and par.type_of(par.entity_at(c)) == COMMODITY]
+        if known:       # "hot-rolled steel plates": the good the article's terms already name
+            if known[0] not in out:
+                out.append(known[0])
+            continue
         name = goods_name(t)
         if not name:
             continue
-        first = t.i - len(name.split()) + 1 if "-" not in name else t.i
-        span = t.doc[max(first, t.left_edge.i):t.i + 1]
+        norm = lambda x: x.lower().replace(" - ", "-").replace(" -", "-").replace("- ", "-")
+        first = next((k for k in range(t.i, max(-1, t.i - 10), -1) if norm(t.doc[k:t.i + 1].text) == name), t.i)
+        span = t.doc[first:t.i + 1]
         inner = [par.entity_at(x) for x in span if par.type_of(par.entity_at(x)) == COMMODITY]
         if inner:
             if inner[-1] not in out:
@@ -83,9 +94,28 @@ def open_goods(par: Paragraph, anchor, gov, targets: list) -> list[str]:
 
 
 def more_targets(par: Paragraph, anchor, gov, scope) -> list[str]:
-    """ "from the two countries" (the ones just named), "trade with Libya"."""
+    """ "from the two countries" (the ones just named), "trade with Libya", "X had been exempted from the duties"."""
     st = state(par.table)
     out = []
+    if gov is not None and verb_forms(gov) & {"exempt", "spare"}:
+        for c in gov.children:
+            if c.dep_ == "nsubjpass":
+                for x in [c, *(g for g in c.subtree if g.dep_ == "conj")]:
+                    lid = par.agent_at(x)
+                    if par.type_of(lid) in (COUNTRY, ORGANIZATION):
+                        out.append(lid)
+    if gov is not None and verb_forms(gov) & _GIVING:
+        out.extend(par.agent_at(c) for c in gov.children if c.dep_ == "dative")     # "grants Switzerland access"
+    if gov is not None and gov.dep_ == "ccomp" and verb_forms(gov.head) & _GIVING:
+        out.extend(par.agent_at(c) for c in gov.children if c.dep_ == "nsubj")      # the same, parsed as a clause
+    out = [x for x in out if par.type_of(x) in (COUNTRY, ORGANIZATION)]
+    for c in anchor.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            # "The South African sanctions law ... prohibited imports": sanctions are aimed at the country named
+            for x in c.subtree:
+                if base(x) in _PUNITIVE:
+                    near = [m for m in x.doc[max(c.left_edge.i, x.i - 3):x.i]]     # "South African sanctions law"
+                    out.extend(par.entity_at(m) for m in near if par.type_of(par.entity_at(m)) == COUNTRY)
     for t in scope:
         if t.dep_ == "pobj" and base(t) in ("country", "nation") and t.head.lower_ in ("from", "against", "on") and any(
                 c.lower_ in ("two", "both", "three") for c in t.children):
@@ -134,16 +164,20 @@ def dates_of_previous(par: Paragraph, sentence_pids: dict) -> None:
     """ "The amendment will be ... put into force on April 17": a sentence that names no measure
     but gives when one takes effect or ends speaks of the measures of the sentence before."""
     st = state(par.table)
-    last = st["last_pids"]
+    last: list[str] = []
     for sent in par.doc.sents:
         pids = sentence_pids.get(sent.start)
         if pids:
             last = pids
+            if len(pids) == 1:
+                # "the ban on imports of X ... will be put into force on May 10": one measure in the
+                # sentence takes the sentence's dates of effect.
+                _role_dates(par, sent, pids, st, par.evidence(sent[0]))
             continue
         if not last:
             continue
         subj = [t for t in sent if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT"]
-        if not subj or not (subj[0].lower_ in ("it", "this", "they") or any(
+        if not subj or not (subj[0].lower_ in ("it", "this", "they", "these") or any(
                 c.lower_ in ("the", "this", "that") for c in subj[0].children)):
             continue
         ev = par.evidence(sent[0])
@@ -153,15 +187,19 @@ def dates_of_previous(par: Paragraph, sentence_pids: dict) -> None:
             for g in open_goods(par, root, root, []):
                 for pid in last:
                     par.table.fact(pid, "appliesTo", g, ev)
-        for ent in par.doc.ents:
-            if ent.start < sent.start or ent.end > sent.end or ent.label_ != "DATE":
-                continue
-            role = date_role(ent)
-            lit = parse_date(ent.text, st["ref"])
-            if role and lit and lit.datatype in ("date", "gYearMonth"):
-                for pid in last:
-                    par.table.fact(pid, "effectiveDate" if role == "effective" else "endDate", lit, ev)
+        _role_dates(par, sent, last, st, ev)
     st["last_pids"] = last
+
+
+def _role_dates(par: Paragraph, sent, pids, st, ev) -> None:
+    for ent in par.doc.ents:
+        if ent.start < sent.start or ent.end > sent.end or ent.label_ != "DATE":
+            continue
+        role = date_role(ent)
+        lit = parse_date(ent.text, st["ref"])
+        if role and lit and lit.datatype in ("date", "gYearMonth"):
+            for pid in pids:
+                par.table.fact(pid, "effectiveDate" if role == "effective" else "endDate", lit, ev)
 
 
 def _ents(par: Paragraph, tokens):
@@ -182,23 +220,27 @@ def _decimal(r) -> str:
 
 
 def excepted(t) -> bool:
-    """ "(except from Afghanistan)": a country the measure leaves out is not its target."""
+    """ "(except from Afghanistan)", "excluding gold": what the measure leaves out is not its target or goods."""
     node = t
     for _ in range(4):
         if node.lower_ in ("except", "excluding", "exempting", "besides") or node.head.i == node.i:
-            return node.lower_ in ("except", "excluding", "exempting", "besides")
+            # (a bracket closed in between ends the exception: "(except from X), crockery")
+            return node.lower_ in ("except", "excluding", "exempting", "besides") and not any(
+                w.text == ")" for w in t.doc[min(node.i, t.i):max(node.i, t.i)])
         node = node.head
     return False
 
 
-def default_imposer(par: Paragraph) -> str | None:
+def default_imposer(par: Paragraph, exclude=()) -> str | None:
     """Who imposes a measure that names no author, if no other measure of its class in the
-    article has one: the dateline's country, else the first country the article makes the
-    subject of a clause ("for Japan to contribute ..., we have decided")."""
+    article has one: the first country the article makes the subject of a clause ("for Japan to
+    contribute ..., we have decided"), else the dateline's country, else the country it names most."""
     st = state(par.table)
-    if par.table.home_country:
-        return par.table.home_country
-    return st.get("subject_country")
+    top = par.table.top_countries(1)
+    for lid in (st.get("subject_country"), par.table.home_country, top[0] if top else None):
+        if lid and lid not in exclude:
+            return lid
+    return None
 
 
 def note_subject_country(par: Paragraph) -> None:
@@ -206,7 +248,25 @@ def note_subject_country(par: Paragraph) -> None:
     if st.get("subject_country") or par.is_headline:
         return
     for t in par.doc:
-        lid = par.entity_at(t)
-        if lid and t.dep_ in ("nsubj", "nsubjpass") and par.type_of(lid) == COUNTRY:
-            st["subject_country"] = lid
-            return
+        if t.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        # "Japan decided", "The Kazakh government made a decision"
+        for x in [t] + ([c for c in t.children if c.dep_ in ("compound", "amod", "poss")]
+                        if base(t) in ("government", "cabinet", "ministry", "authority", "administration") else []):
+            lid = par.entity_at(x)
+            if lid and par.type_of(lid) == COUNTRY:
+                st["subject_country"] = lid
+                return
+
+
+def sanctioned_not_sanctioning(par: Paragraph, anchor, imposer, targets: list) -> str | None:
+    """ "South African sanctions", "Iran sanctions": a country that only modifies the word "sanctions"
+    is whom they aim at, unless it is the article's own country ("U.S. sanctions" in a Washington story)."""
+    if imposer is None or base(anchor) not in _PUNITIVE:
+        return imposer
+    mods = {par.entity_at(c) for c in anchor.children if c.dep_ in ("compound", "amod")}
+    if imposer in mods and par.type_of(imposer) == COUNTRY and imposer != default_imposer(par):
+        targets.append(imposer)
+        return None
+    return imposer
+

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from kg.extract.context import Paragraph
 from kg.lexicon import Office, lexicon, norm_title
-from kg.model import COMMODITY, COUNTRY, ORGANIZATION
+from kg.model import COMMODITY, COUNTRY, ORGANIZATION, PERSON
 
 LEAD_BREAKERS = {"vice", "deputy", "acting", "assistant", "under", "interim", "former", "co"}
 _JOINERS = {"and", "&"}
@@ -131,11 +131,17 @@ def title_run(par: Paragraph, end: int, sent_start: int) -> int:
 
 def split_body(par: Paragraph, run) -> tuple[int, object]:
     """Where a body named inside a title run ends: "Senate Banking Committee chairwoman"."""
-    lex = lexicon()
     for m in range(len(run) - 1, 0, -1):
-        if run[m - 1].lower_ in lex.org_heads and match_office(run[m:]):
-            return m, run[:m]
+        if bodyish(run[m - 1]) and match_office(run[m:]):
+            return m, run[:m]       # "ATC chairman": the acronym is the body
     return 0, None
+
+
+def bodyish(token) -> bool:
+    """A word that ends a body's name inside a title run: an organization head word or an acronym."""
+    lex = lexicon()
+    return token.lower_ in lex.org_heads or (token.is_upper and token.is_alpha and 2 <= len(token) <= 6
+                                              and token.lower_ not in lex.title_modifiers)
 
 
 def entity_in(par: Paragraph, i: int, end: int) -> str | None:
@@ -149,3 +155,36 @@ def entity_in(par: Paragraph, i: int, end: int) -> str | None:
         if lid and par.type_of(lid) == COUNTRY and par.doc[k].text not in lexicon().demonyms:
             found = lid
     return found
+
+
+def context_country(par: Paragraph, token, named_body: bool) -> str | None:
+    """A default any explicit fact overrules: the one country the sentence names, the country of an
+    unnamed official the lead announced ("A senior Danish official said ..."), else the dateline's
+    when the sentence names no other country."""
+    table = par.table
+    # A country that qualifies someone's counterpart is the counterpart's ("his Chinese counterpart").
+    countries = {par.tok_ent.get(t.i) for t in token.sent
+                 if not (t.head.lower_ in ("counterpart", "counterparts") or t.nbor(1).lower_ in ("counterpart", "counterparts")
+                         if t.i + 1 < len(t.doc) else False)} - {None}
+    countries = {c for c in countries if table.entities[c].type == COUNTRY}
+    if len(countries) == 1 and not named_body:
+        return next(iter(countries))
+    if table.announced_official is not None and not countries:
+        found, table.announced_official = table.announced_official, None
+        return found
+    if table.home_country and not (countries - {table.home_country}):
+        return table.home_country
+    return None
+
+
+def announced(par: Paragraph) -> None:
+    """ "A senior Danish official said ...": a lead that names the official's country, not the name."""
+    doc = par.doc
+    for t in doc:
+        if t.lower_ in lexicon().office_heads and t.i > 0 and not any(
+                par.type_of(par.tok_ent.get(x.i)) == PERSON for x in t.sent):
+            lid = par.tok_ent.get(t.i - 1)
+            if lid and par.type_of(lid) == COUNTRY and doc[t.i - 1].text in lexicon().demonyms \
+                    and t.sent.start < t.i - 1 and doc[t.sent.start].lower_ in ("a", "an"):
+                par.table.announced_official = lid
+                return

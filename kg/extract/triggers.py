@@ -37,7 +37,9 @@ def policy_class(token) -> str | None:
     if token.pos_ in ("NOUN", "PROPN"):
         mods = [c for c in token.lefts if c.dep_ in ("compound", "amod")]
         children = {c.lower_ for c in token.children if c.dep_ in ("compound", "amod", "nmod")}
-        phrase = " ".join([*(c.lower_ for c in mods), b])
+        start = min([m.left_edge.i for m in mods] or [token.i])
+        words = " ".join(w.lower_ for w in token.doc[start:token.i]).replace(" - ", "-").replace(" -", "-")
+        phrase = f"{words} {b}".strip()      # "duty - free import" → "duty-free import"
         for cls, spec in table.items():
             nouns = spec.get("nouns", ())
             if b in nouns or any(phrase.endswith(" " + n) or phrase == n for n in nouns if " " in n):
@@ -51,15 +53,21 @@ def policy_class(token) -> str | None:
         for cls, spec in table.items():
             if b in spec.get("goods_heads", ()) and _prep_goods(token):
                 return cls
-    if token.pos_ == "VERB":
+    predicative = token.pos_ == "ADJ" and token.dep_ == "acomp"     # "the export of X is restricted"
+    if token.pos_ == "VERB" or predicative:
         forms = verb_forms(token)
+        args = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
+        if predicative:
+            args = [c for c in token.head.children if c.dep_ == "nsubj"]
+        elif not args and token.dep_ == "conj" and not any(c.dep_ == "nsubj" for c in token.children):
+            args = [c for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass")]    # shared subject
         for cls, spec in table.items():
             if forms & set(spec.get("verbs", ())):
                 objects = set(spec.get("verb_objects", ()))
-                for c in token.children:
-                    if c.dep_ in ("dobj", "nsubjpass") and (c.lower_ in objects or base(c) in objects):
+                for c in args:
+                    if c.lower_ in objects or base(c) in objects:
                         return cls
-            if forms & set(spec.get("bare_verbs", ())):
+            if forms & set(spec.get("bare_verbs", ())) and not predicative:
                 return cls
     return None
 
@@ -86,10 +94,11 @@ def _prep_object(token, objects) -> bool:
     """ "restrictions on the export of X", "limitations on X exports" (the "on" may hang on the verb)."""
     for c in _preps(token):
         for g in c.children:
-            if g.dep_ == "pobj" and (g.lower_ in objects or base(g) in objects):
-                return True
+            if g.dep_ == "pobj" and any(x.lower_ in objects or base(x) in objects for x in [g, *(
+                    y for y in g.children if y.dep_ in ("compound", "nmod") and y.i < g.i)]):
+                return True     # "ban on imports", "ban on trade and economic activity"
     # "a ban to import apples", "the decision to halt exports"
-    return any(c.dep_ in ("acl", "relcl", "xcomp") and c.pos_ == "VERB" and verb_forms(c) & objects
+    return any(c.dep_ in ("acl", "relcl", "xcomp") and c.pos_ in ("VERB", "NOUN") and verb_forms(c) & objects
                for c in token.children)
 
 
@@ -101,4 +110,19 @@ def _prep_goods(token) -> bool:
         for g in c.children:
             if g.dep_ == "pobj" and g.pos_ == "NOUN" and base(g) not in _NOT_GOODS and g.lower_ not in _NOT_GOODS:
                 return True
+    return False
+
+
+def bare_ban(token) -> bool:
+    """ "a ban on lithium concentrates": a ban that says neither imports nor exports (its class then
+    follows the article's other bans)."""
+    table = _table()
+    if token.pos_ not in ("NOUN", "PROPN"):
+        return False
+    b = base(token)
+    for spec in table.values():
+        if b in spec.get("head_nouns", ()) and spec.get("goods_heads"):
+            objects = set(spec.get("verb_objects", ()))
+            children = {c.lower_ for c in token.children if c.dep_ in ("compound", "amod", "nmod")}
+            return not (children & (objects | EXPORT_WORDS) or _prep_object(token, objects | EXPORT_WORDS))
     return False
