@@ -11,7 +11,7 @@ import re
 from kg.extract.bodies import company_names, government_bodies, letterhead, org_phrases, organization, table_row
 from kg.extract.context import Paragraph, add_mention, span_chars
 from kg.extract.names import (appositive_person, extend_body, fragment_person, known_body_then_person, lone_generic,
-                              person_surname, title_prefix_end, untagged_names)
+                              person_surname, portfolio_of_title, title_prefix_end, untagged_names)
 from kg.lexicon import lexicon, norm_title
 from kg.model import COMMODITY, COUNTRY, ORGANIZATION, PERSON
 from kg.textutil import strip_possessive
@@ -134,6 +134,10 @@ def find_mentions(par: Paragraph, body_name_tokens: set[str] | None = None) -> N
 def _body_or_person(par: Paragraph, start: int, end: int, label: str) -> None:
     """The NER's organization: a person after all, a body cut short, a generic head, or a body."""
     doc = par.doc
+    if end - start > 2 and doc[start].is_lower and doc[start + 1].text in _POSSESSIVE[:2]:
+        start += 2      # "the ministry's Economic Bureau": the owner's common noun is no part of the name
+    if portfolio_of_title(doc, start):
+        return          # "Vice President for Global Markets at ...": a title's portfolio, not a body
     start, end = extend_body(doc, start, end)
     if appositive_person(doc, start, end) or person_surname(par, start, end):
         _person(par, start, end, None)
@@ -152,6 +156,22 @@ def _body_or_person(par: Paragraph, start: int, end: int, label: str) -> None:
         return
     if organization(par, title_prefix_end(doc, start, end), end, label) == PERSON:
         _person(par, start, end, None)
+        return
+    lid = par.tok_ent.get(end - 1)
+    if lid and par.type_of(lid) == ORGANIZATION and "country" not in par.table.entities[lid].attrs:
+        _country_of_body(par, lid, start, end)
+
+
+def _country_of_body(par: Paragraph, lid: str, start: int, end: int) -> None:
+    """A national body named with its country after "of" ("Bank of Korea") knows that country."""
+    doc = par.doc
+    lex = lexicon()
+    for k in range(start + 1, end):
+        code = lex.country_of(doc[k].text, allow_ambiguous=False) if doc[k - 1].lower_ == "of" else None
+        if code and (k + 1 == end or not doc[k + 1].is_title):
+            country = par.table.add(COUNTRY, lex.countries[code].name, doc[k].text, span_chars(par, k, k + 1), key=code)
+            par.table.entities[lid].attrs.update(country=country, country_code=code)
+            return
 
 
 _VARIETY = {"white", "brown", "crude", "raw", "refined", "frozen", "fresh", "basmati", "rough", "green",

@@ -145,6 +145,12 @@ def extend_body(doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def portfolio_of_title(doc, start: int) -> bool:
+    """ "Vice President for International Markets": capitalised words after a title head and "for"
+    are the title's portfolio, not a body."""
+    return start >= 2 and doc[start - 1].lower_ == "for" and (is_head(doc[start - 2]) or _two_word_head(doc, start - 2))
+
+
 def numbered_body(words) -> bool:
     """ "Group of 15": a body's head, "of" and a number (a number is otherwise no part of a name)."""
     return len(words) == 3 and words[0].lower_ in lexicon().org_heads and words[1].lower_ == "of" and words[2].like_num
