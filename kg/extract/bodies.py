@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.context import Paragraph, add_mention
-from kg.extract.names import numbered_body, title_prefix_end
+from kg.extract.names import numbered_body, stops_name, title_prefix_end
 from kg.extract.titles import is_head, shouting
 from kg.lexicon import lexicon
 from kg.model import COUNTRY, ORGANIZATION, PERSON
@@ -176,7 +176,7 @@ def _phrase(par: Paragraph, i: int, end: int, j: int) -> None:
     n = len(doc)
     # "Chamber of Mining Entrepreneurs", "Council of Canada": the name goes on after "of".
     if end < j and doc[end].lower_ in ("of", "for"):
-        stop = j
+        stop = next((k for k in range(end + 1, j) if stops_name(doc[k])), j)     # "... of Mines Deputy Director"
         while stop > end and doc[stop - 1].lower_ in _ORG_JOINERS:
             stop -= 1
         if stop > end + 1:

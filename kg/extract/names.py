@@ -133,7 +133,7 @@ def extend_body(doc, start: int, end: int) -> tuple[int, int]:
         grow = True
     if grow:
         j = end
-        while j < n and (doc[j].is_title or (doc[j].is_upper and doc[j].is_alpha) or (
+        while j < n and not stops_name(doc[j]) and (doc[j].is_title or (doc[j].is_upper and doc[j].is_alpha) or (
                 j > start and doc[j - 1].lower_ == "of" and (doc[j].like_num or doc[j].lower_ in _NUMBER_WORDS))
                 or (doc[j].text in ("-", "–") and not doc[j].whitespace_ and j + 1 < n and doc[j + 1].is_title)
                 or (doc[j].lower_ in ("and", "of", "for") and j + 1 < n and doc[j + 1].is_title)):
@@ -143,6 +143,12 @@ def extend_body(doc, start: int, end: int) -> tuple[int, int]:
         if j > end:
             end = j
     return start, end
+
+
+def stops_name(token) -> bool:
+    """A body's name does not run on into a title or a person's name ("... of Mining Deputy Director Ana Ruiz")."""
+    lex = lexicon()
+    return is_head(token) or token.lower_ in lex.title_modifiers or token.ent_type_ == "PERSON"
 
 
 def portfolio_of_title(doc, start: int) -> bool:

@@ -106,7 +106,7 @@ def title_run(par: Paragraph, end: int, sent_start: int) -> int:
                 if par.tok_ent.get(x) == lid) and not any(
                 lex.office(doc[x:end].text) for x in range(max(sent_start, k - 6), k + 1)):
             break                       # a body the NER named whole: "Acme Shipping spokesman"
-        if lid and par.type_of(lid) == ORGANIZATION and any(
+        if lid and par.type_of(lid) == ORGANIZATION and not is_head(t) and t.lower_ not in lex.title_modifiers and any(
                 doc[x].lower_ in ("of", "for") and par.tok_ent.get(x) == lid for x in range(max(sent_start, k - 8), k)):
             break                       # "Bank of Korea governor": a body named with "of" is whole
         if t.is_lower and lex.country_of(t.text, allow_ambiguous=False):
