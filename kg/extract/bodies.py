@@ -32,7 +32,10 @@ def _after_title(doc, start: int) -> bool:
 
 def table_row(doc) -> bool:
     """A row of a table scraped with its page ("S.No. | Description | Policy |")."""
-    return doc.text.count("|") >= 2
+    found = doc.user_data.get("kg_table_row")
+    if found is None:
+        found = doc.user_data["kg_table_row"] = sum(t.text == "|" for t in doc) >= 2
+    return found
 
 
 def _glued(doc, start: int, end: int) -> bool:

@@ -21,8 +21,12 @@ _PORTFOLIO_PREPS = {"for", "of"}
 
 def shouting(doc) -> bool:
     """An all-caps line (a wire headline): its words are no evidence of titles."""
-    letters = [c for c in doc.text if c.isalpha()]
-    return len(letters) > 8 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+    found = doc.user_data.get("kg_shouting")
+    if found is None:
+        letters = [c for c in doc.text if c.isalpha()]
+        found = len(letters) > 8 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+        doc.user_data["kg_shouting"] = found
+    return found
 
 
 def head_office(words: str) -> Office | None:
