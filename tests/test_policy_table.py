@@ -241,6 +241,8 @@ SENTENCES = [
     # a ban on generic "foreign purchases" takes the "X imports" of its sentence
     ("Korea will open the door to wheat imports by partially lifting the ban on foreign purchases.",
      "ImportBan", "South Korea", set(), {"wheat"}, set(), "Lifted"),
+    ("Officials asked Korea to open the door to wheat imports by lifting its ban on foreign purchases.",
+     "ImportBan", "South Korea", set(), {"wheat"}, set(), None),
     ("Korea will open the door to wheat imports by partially lifting the cap on bank fees.",
      None, None, set(), set(), set(), None),
     # generic modifiers fall off the good; a lone adjective or "non-X" is no good

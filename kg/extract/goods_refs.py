@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from kg.extract.context import Paragraph, base
 from kg.extract.policy_facts import note_subject_country, state
+from kg.lexicon import lexicon
 from kg.model import COMMODITY, EXPORT_BAN, IMPORT_BAN, QUOTA
 from kg.vocab import DATA_DIR
 
@@ -62,6 +63,10 @@ def implied_goods(par: Paragraph, anchor, type_: str, ev) -> list[str]:
         cands += [x for c in list(cands) for x in c.children if x.dep_ == "conj"]
         for c in cands:
             lid = par.entity_at(c)
+            concept = lexicon().commodities.get(c.lower_)
+            if lid is None and concept and c.i == t.i - 1:       # "rice imports" with "rice" taken for a verb
+                start = par.offset + c.idx
+                lid = par.table.add(COMMODITY, concept, c.text, (start, start + len(c.text)), key=concept)
             if par.type_of(lid) == COMMODITY and lid not in out:
                 out.append(lid)
     return out

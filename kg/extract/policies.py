@@ -13,8 +13,8 @@ import re
 from kg.extract.context import Paragraph, base, verb_forms
 from kg.extract.measures import crosses_flow
 from kg.extract.scope import (WEAK_AGREEMENTS as _WEAK_AGREEMENTS,
-                              agreement_above as _agreement_above, label as _label, reachable as _reachable,
-                              scope as _scope)
+                              agreement_above as _agreement_above, means_of as _means_of, label as _label,
+                              reachable as _reachable, scope as _scope)
 from kg.extract.triggers import EXPORT_WORDS as _EXPORT_WORDS, bare_ban, policy_class as _trigger_type
 from kg.extract.goods_refs import fuller, implied_goods, note_paragraph
 from kg.extract.dates import parse_duration
@@ -181,8 +181,8 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
                     lid = _agent_of(par, c)
                     if lid:
                         return lid
-    outer = gov.head.head if gov is not None and gov.dep_ == "pcomp" and gov.head.lower_ == "by" else None
-    return _imposer(par, outer, outer) if outer is not None and outer.pos_ == "VERB" else None   # "open X by lifting"
+    outer = _means_of(gov)      # "Japan will open its market by lifting the ban": who opens it
+    return _imposer(par, outer, outer) if outer is not None else None
 
 
 def _imposing() -> set[str]:

@@ -52,6 +52,16 @@ def reachable(t, anchor, gov) -> bool:
     return True
 
 
+def means_of(gov):
+    """The clause a "by lifting ..." phrase is the means of (through subjectless purpose clauses), or None."""
+    if gov is None or gov.dep_ != "pcomp" or gov.head.lower_ != "by":
+        return None
+    verb = gov.head.head
+    while verb.dep_ == "advcl" and verb.head.pos_ == "VERB" and not any(c.dep_ == "nsubj" for c in verb.children):
+        verb = verb.head
+    return verb if verb.pos_ == "VERB" else None
+
+
 def agreement_above(token, agreements: dict) -> str | None:
     """The agreement whose clause holds this token ("a deal that will cut tariffs on cars")."""
     node = token
