@@ -248,6 +248,10 @@ SENTENCES = [
     # generic modifiers fall off the good; a lone adjective or "non-X" is no good
     ("Peru banned imports of surplus rice.",
      "ImportBan", "Peru", set(), {"rice"}, set(), "InForce"),
+    ("Peru imposed tariffs on cut-price chips and world coffee.",
+     "Tariff", "Peru", set(), {"chips", "coffee"}, set(), "InForce"),
+    ("Peru praised cut-price chips and world coffee.",
+     None, None, set(), set(), set(), None),
     ("Peru imposed tariffs on non-petroleum imports.",
      "Tariff", "Peru", set(), set(), set(), "InForce"),
 ]

@@ -269,6 +269,8 @@ def goods_name(t) -> str | None:
             break
     toks = [w for w in t.doc[start:t.i + 1]]
     name = " ".join(w.text for w in toks).lower().replace(" - ", "-")
+    while " " in name and name.split(" ")[0] in words("generic_modifiers"):
+        name = name.split(" ", 1)[1]        # "cut-price chips"
     return None if _not_a_good(name) else name
 
 

@@ -182,6 +182,7 @@ _VARIETY = {"white", "brown", "crude", "raw", "refined", "frozen", "fresh", "bas
 def _extend_left(doc, start: int) -> int:
     """Take in the modifiers that name a variety of the good ("non-basmati white rice", "rock lobster")."""
     lex = lexicon()
+    first = start
     while start > 0:
         t = doc[start - 1]
         if t.ent_type_ and t.ent_type_ not in ("COMMODITY",) or lex.country_of(t.text, allow_ambiguous=False):
@@ -198,6 +199,10 @@ def _extend_left(doc, start: int) -> int:
             start -= 2
         else:
             break
+    generic = lex.triggers.get("generic_modifiers", ())
+    for k in range(first - 1, start - 1, -1):
+        if doc[k + 1].text != "-" and doc[start:k + 1].text.lower().replace(" - ", "-").replace(" ", "-") in generic:
+            return k + 1        # "cut-price chips": a generic modifier written with a hyphen falls off
     return start
 
 
