@@ -318,6 +318,8 @@ def test_sentence(nlp, case):
 def test_bare_head_noun_is_the_fuller_good_and_no_lone_adjectives(nlp):
     pols = _facts(nlp, "Korea kept quotas on frozen pork and apple juice. The quota on juice will be cut.")
     assert {g for p in pols.values() for g in p["appliesTo"]} == {"frozen pork", "apple juice"}
+    pols = _facts(nlp, "Chile raised tariffs on flat-rolled steel. Chile also raised tariffs on steel.")
+    assert {g for p in pols.values() for g in p["appliesTo"]} == {"flat-rolled steel", "steel"}    # a known good
     pols = _facts(nlp, "Peru imposed tariffs on non-petroleum imports and on electronic goods.")
     goods = {g for p in pols.values() for g in p["appliesTo"]}
     assert not goods & {"non-petroleum", "petroleum", "electronic"}, goods

@@ -73,9 +73,10 @@ def implied_goods(par: Paragraph, anchor, type_: str, ev) -> list[str]:
 
 
 def fuller(par: Paragraph, lid: str) -> str:
-    """A one-word good ("juice") stands for the article's one fuller goods phrase ending in it ("orange juice")."""
+    """A one-word good the goods table does not know ("juice") stands for the article's one fuller goods
+    phrase ending in it ("orange juice"); a known good ("steel") stays itself."""
     ent = par.table.entities[lid]
-    if " " in ent.name:
+    if " " in ent.name or ent.name.lower() in lexicon().commodities:
         return lid
     tail = " " + ent.name.lower()
     found = {k for k, e in par.table.entities.items() if e.type == COMMODITY and e.spans
