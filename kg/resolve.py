@@ -200,6 +200,7 @@ def _resolve_occurrences(results, ents, facts, entities):
     key_of = {}
     policies: dict[str, tuple] = {}
     fallback: dict[str, tuple] = {}     # policies whose imposer is only a default (the article's country)
+    goods_of: dict[str, set] = {}
     for sid, fs in local.items():
         doc_id, lid = sid.rsplit("#", 1)
         e = ents[(doc_id, lid)]
@@ -215,6 +216,7 @@ def _resolve_occurrences(results, ents, facts, entities):
             key = (e.type, parties, tuple(sorted({f.obj.value for f in fs if f.predicate == "duration"}))) \
                 if parties else (e.type, sid)
         else:
+            goods_of[sid] = set(by("appliesTo"))
             strong = tuple(sorted({f.obj for f in fs if f.predicate == "imposedBy" and not f.weak}))
             (policies if strong else fallback)[sid] = (e.type, strong or by("imposedBy"), by("appliesTo"), by("targets"))
             key = (e.type, sid)
@@ -226,12 +228,17 @@ def _resolve_occurrences(results, ents, facts, entities):
     # same article attributes, when there is exactly one.
     attributed = defaultdict(set)
     orphan_dates: set[str] = set()
+    goods_by_key: dict = defaultdict(set)
     for sid, key in key_of.items():
         if key[0] in POLICY_TYPES and key[0] != "TradeAgreement" and key[1] != sid:
             attributed[(sid.rsplit("#", 1)[0], key[0])].add(key)
+            goods_by_key[key] |= goods_of.get(sid, set())
     for sid, key in list(key_of.items()):
         if key[0] in POLICY_TYPES and key[1] == sid:
             options = attributed.get((sid.rsplit("#", 1)[0], key[0]), set())
+            # ... unless its goods are unrelated to that policy's (a measure on other goods is another policy)
+            options = {k for k in options if not goods_of.get(sid) or not goods_by_key.get(k)
+                       or goods_of[sid] & goods_by_key[k]}
             if len(options) == 1:
                 key_of[sid] = next(iter(options))
             elif sid in fallback:

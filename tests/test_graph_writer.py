@@ -88,6 +88,9 @@ def test_typed_literals_keep_their_value():
     assert literal(Literal("P90D", "duration")) == RDFLiteral("P90D", datatype=XSD.duration)
     assert literal(Literal("--05-12", "gMonthDay")) == RDFLiteral("--05-12", datatype=XSD.gMonthDay)
     assert literal(Literal("Trade Minister")) == RDFLiteral("Trade Minister")
+    # a policy's status is an individual of the ontology, not a string
+    assert literal(Literal("InForce", "PolicyStatus")) == KG.InForce
+    assert literal(Literal("Lifted", "PolicyStatus")) == KG.Lifted
 
 
 def test_facts_about_entities_the_corpus_does_not_list_still_get_iris():

@@ -14,7 +14,8 @@ import pytest
 import spacy
 from spacy.tokens import Doc, Span
 
-from kg.extract.measures import date_role, rates
+from kg.extract.measure_state import date_role
+from kg.extract.measures import rates
 from kg.extract.triggers import policy_class
 from kg.model import Evidence, ResolvedEntity, ResolvedFact
 from kg.policy_identity import group_policies, latest_state, policy_label, unique_labels
@@ -208,6 +209,42 @@ SENTENCES = [
      "ImportBan", None, {"Colombia"}, {"cut flowers"}, set(), "Proposed"),
     ("A florist in the Senate building sold Colombian cut flowers.",
      None, None, set(), set(), set(), None),
+    ("Peru would ban exports of copper concentrate under a draft decree.",
+     "ExportBan", "Peru", set(), {"copper concentrate"}, set(), "Proposed"),
+    ("Peru's miners sold copper concentrate abroad under a draft contract.",
+     None, None, set(), set(), set(), None),
+    ("Turkey suspended its tariffs on Greek olive oil.",
+     "Tariff", "Turkey", {"Greece"}, {"olive oil"}, set(), "Suspended"),
+    ("Turkey suspended its football league.",
+     None, None, set(), set(), set(), None),
+    ("The United States imposed sanctions on trade with Venezuela.",
+     "Sanction", "United States", {"Venezuela"}, set(), set(), "InForce"),
+    ("The United States expanded trade with Venezuela.",
+     None, None, set(), set(), set(), None),
+    ("Morocco imposed anti-dumping duties of between 12.5 and 22.4 percent on steel wire from Egypt and Tunisia.",
+     "AntiDumpingDuty", "Morocco", {"Egypt", "Tunisia"}, {"steel wire"}, {"12.5", "22.4"}, "InForce"),
+    ("Morocco bought steel wire worth 22 million dollars from Egypt and Tunisia.",
+     None, None, set(), set(), set(), None),
+    ("Ghana lifted the ban on maize exports in March.",
+     "ExportBan", "Ghana", set(), {"maize"}, set(), "Lifted"),
+    ("Ghana harvested more maize in March.",
+     None, None, set(), set(), set(), None),
+]
+
+# (text, expected effective date, expected end date), article dated 2024-03-04.
+DATED = [
+    ("Kenya's ban on imports of Ugandan sugar takes effect from July 1.", "2024-07-01", None),
+    ("Indonesia imposed an export ban on nickel ore until December 2025.", None, "2025-12"),
+    ("Zambia banned maize exports with immediate effect.", "2024-03-04", None),
+    ("Zambia announced on March 1 that it had banned maize exports.", None, None),
+]
+
+# (text, parties); the company deal must yield no agreement.
+AGREEMENTS = [
+    ("Chile and Peru signed a free trade agreement on Monday.", {"Chile", "Peru"}),
+    ("Chile and Peru played a football match on Monday.", set()),
+    ("The company signed a distribution agreement with a Dutch retailer.", set()),
+    ("Kenya signed a trade protocol to buy tea machinery from India.", {"Kenya", "India"}),
 ]
 
 
@@ -220,14 +257,15 @@ def _facts(nlp, text):
     corpus = resolve(parse_documents(nlp, [doc]))
     pols = {uid: e for uid, e in corpus.entities.items()
             if e.type in ("Policy", "Tariff", "ExportControl", "Sanction", "Quota", "ImportBan", "ExportBan",
-                          "AntiDumpingDuty", "CountervailingDuty")}
+                          "AntiDumpingDuty", "CountervailingDuty", "TradeAgreement")}
     out = {}
     for uid, e in pols.items():
         facts = [f for f in corpus.facts if f.subject == uid]
         name = lambda o: corpus.entities[o].label if isinstance(o, str) else o.value
         out[uid] = {"class": e.type,
                     **{p: {name(f.obj) for f in facts if f.predicate == p}
-                       for p in ("imposedBy", "targets", "appliesTo", "rate", "status")}}
+                       for p in ("imposedBy", "targets", "appliesTo", "rate", "status", "party", "effectiveDate",
+                                 "endDate")}}
     return out
 
 
@@ -235,7 +273,7 @@ def _facts(nlp, text):
 @pytest.mark.parametrize("case", SENTENCES, ids=[c[0][:50] for c in SENTENCES])
 def test_sentence(nlp, case):
     text, cls, imposer, targets, goods, rate, status = case
-    found = _facts(nlp, text)
+    found = {u: p for u, p in _facts(nlp, text).items() if p["class"] != "TradeAgreement"}
     if cls is None:
         assert not found, found
         return
@@ -249,3 +287,23 @@ def test_sentence(nlp, case):
     assert rate == p["rate"], p
     if status:
         assert p["status"] == {status}, p
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("case", DATED, ids=[c[0][:50] for c in DATED])
+def test_effective_and_end_dates(nlp, case):
+    text, effective, end = case
+    (p,) = [p for p in _facts(nlp, text).values() if p["class"] != "TradeAgreement"]
+    assert p["effectiveDate"] == ({effective} if effective else set()), p
+    assert p["endDate"] == ({end} if end else set()), p
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("case", AGREEMENTS, ids=[c[0][:50] for c in AGREEMENTS])
+def test_agreement_parties(nlp, case):
+    text, parties = case
+    found = [p for p in _facts(nlp, text).values() if p["class"] == "TradeAgreement"]
+    if not parties:
+        assert not found, found
+        return
+    assert any(parties <= p["party"] for p in found), found

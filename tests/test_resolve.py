@@ -111,16 +111,20 @@ def test_official_type_and_person_standing_for_country_in_policies():
 def test_unattributed_policy_joins_the_one_attributed_in_the_same_article():
     e = [ent("e0", "Country", "Chile", key="CL"), ent("e1", "Tariff", "tariffs on copper"),
          ent("e2", "Tariff", "the tariffs"), ent("e3", "Commodity", "copper", key="copper"),
-         ent("e4", "Commodity", "lithium", key="lithium")]
+         ent("e4", "Commodity", "lithium", key="lithium"), ent("e5", "Tariff", "the levy")]
     f = [Fact("e1", "imposedBy", "e0", ev()), Fact("e1", "appliesTo", "e3", ev()),
-         Fact("e2", "appliesTo", "e4", ev(start=5)), Fact("e2", "date", Literal("2025-01", "gYearMonth"), ev(start=5))]
+         Fact("e2", "appliesTo", "e3", ev(start=5)), Fact("e2", "date", Literal("2025-01", "gYearMonth"), ev(start=5)),
+         Fact("e5", "appliesTo", "e4", ev(start=9))]
     corpus = resolve([article("a", e, f)])
     policies = [u for u, x in corpus.entities.items() if x.type == "Tariff"]
     assert len(policies) == 1
     facts = {(x.predicate, x.obj if isinstance(x.obj, str) else x.obj.value) for x in corpus.facts
              if x.subject == policies[0]}
-    assert ("appliesTo", "commodity/lithium") in facts
+    assert ("appliesTo", "commodity/copper") in facts
     assert not any(p == "date" for p, _ in facts)          # an unattributed mention's date is not trusted
+    # A mention on unrelated goods is another measure (one policy per imposer, class and goods): with
+    # nobody said to impose it, it is dropped rather than given to Chile's copper tariff.
+    assert ("appliesTo", "commodity/lithium") not in facts
 
 
 def test_policy_without_author_is_dropped():

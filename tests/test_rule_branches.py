@@ -168,11 +168,13 @@ def test_a_surname_shared_by_two_people_elsewhere_stays_apart(nlp):
 # (behaviours the mutation run of docs/mutation.md found unguarded)
 
 def _events(corpus) -> dict[str, set]:
+    """{every name of an event (label and surface forms), joined by " | ": its participants}"""
     out: dict[str, set] = {}
     for e in corpus.entities.values():
         if e.type == "Event":
-            out[e.label] = {corpus.entities[f.obj].label for f in corpus.facts
-                            if f.predicate == "participant" and corpus.entities[f.subject] is e}
+            out[" | ".join([e.label, *sorted(e.alt_labels)])] = {
+                corpus.entities[f.obj].label for f in corpus.facts
+                if f.predicate == "participant" and corpus.entities[f.subject] is e}
     return out
 
 

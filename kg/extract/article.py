@@ -98,7 +98,7 @@ def extract_article(document: Document, docs: Iterable[tuple[int, object]]) -> A
     used = {f.subject for f in table.facts} | {f.obj for f in table.facts if isinstance(f.obj, str)}
     entities = [
         e for e in table.entities.values()
-        if e.local_id in used or (e.forms and e.type not in (EVENT, *POLICY_TYPES))
+        if e.local_id in used or (e.forms and e.type not in (EVENT, *POLICY_TYPES) and not e.attrs.get("open"))
     ]
     return ArticleResult(document=document, entities=entities, facts=table.facts, tokens=tokens)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.context import Paragraph, add_mention
+from kg.extract.names import numbered_body, stops_name, title_prefix_end
 from kg.extract.titles import is_head, shouting
 from kg.lexicon import lexicon
 from kg.model import COUNTRY, ORGANIZATION, PERSON
@@ -87,7 +88,7 @@ def organization(par: Paragraph, start: int, end: int, label: str) -> str | None
             len(words[0]) > 6 or (nxt_text(doc, end) == ":")):
         return None     # "RELATIONSHIP", "SUBJECT:": a shouted word or a field label, not an acronym
     nxt = doc[end] if end < len(doc) else None
-    if not known and (any(c in name for c in '"|/“”') or any(ch.isdigit() for ch in name)
+    if not known and (any(c in name for c in '"|/“”') or any(ch.isdigit() for ch in name) and not numbered_body(words)
                       or words[-1].lower_ in lex.instrument_heads or table_row(doc) or _country_words(words)
                       or (nxt is not None and nxt.is_lower and nxt.lower_ in lex.instrument_heads)):
         return None     # a law, a status, a cell, a file number: "Most Favoured Nation status"
@@ -145,15 +146,21 @@ def org_phrases(par: Paragraph) -> None:
             continue
         j = i
         last_head = -1
-        while j < n and not doc[j].is_punct and (doc[j].is_title or doc[j].is_upper or (
+        while j < n and _hyphen_inside(doc, j, i) or j < n and not doc[j].is_punct and (doc[j].is_title or doc[j].is_upper or (
                 doc[j].lower_ in _ORG_JOINERS and j > i and (doc[j].lower_ != "and" or _and_inside(par, j)))
                 or (doc[j].text in ("'s", "’s") and j > i and j + 1 < n and doc[j + 1].is_title and is_head(doc[j - 1]))):
-            if doc[j].lower_ in heads and (doc[j].is_title or doc[j].is_upper):
+            if doc[j].lower_ in heads and (doc[j].is_title or doc[j].is_upper) and not doc[j].is_punct:
                 last_head = j
             j += 1
         if last_head > i and not any(par.type_of(par.tok_ent.get(k)) == PERSON for k in range(i, last_head + 1)):
             _phrase(par, i, last_head + 1, j)
         i = max(j, i + 1)
+
+
+def _hyphen_inside(doc, j: int, i: int) -> bool:
+    """ "Export-Import Bank": a hyphen written without spaces between two capitalised words."""
+    return j > i and doc[j].text in ("-", "–") and not doc[j].whitespace_ and not doc[j - 1].whitespace_ \
+        and j + 1 < len(doc) and doc[j + 1].is_title
 
 
 def _and_inside(par: Paragraph, j: int) -> bool:
@@ -172,7 +179,7 @@ def _phrase(par: Paragraph, i: int, end: int, j: int) -> None:
     n = len(doc)
     # "Chamber of Mining Entrepreneurs", "Council of Canada": the name goes on after "of".
     if end < j and doc[end].lower_ in ("of", "for"):
-        stop = j
+        stop = next((k for k in range(end + 1, j) if stops_name(doc[k])), j)     # "... of Mines Deputy Director"
         while stop > end and doc[stop - 1].lower_ in _ORG_JOINERS:
             stop -= 1
         if stop > end + 1:
@@ -183,6 +190,7 @@ def _phrase(par: Paragraph, i: int, end: int, j: int) -> None:
             start = k           # "Later the Senate": a name does not run on over "the"
     while start < end and doc[start].lower_ in ("the", "and"):
         start += 1
+    start = title_prefix_end(doc, start, end)     # "Chairman of the Tea Board": the office is no part of it
     name = doc[start:end].text
     title_next = end < n and any(lex.office(doc[end:end + w].text) for w in (1, 2, 3))
     if end - start < 2 or title_next or lex.office(name) or _country_words(doc[start:end]) or any(

@@ -1,12 +1,12 @@
-"""What a trade measure says about itself: goods named in its scope, rates, status and dates.
+"""What a trade measure says about itself: the goods its scope names and its rates.
 
 Functions of a parsed Doc (and the policy's anchor token); no entity table needed except for
 open goods, which :mod:`kg.extract.policies` registers. Word lists are data
-(kg/data/triggers.json: "generic_goods", "status", "effective_words", "end_words").
+(kg/data/triggers.json: "generic_goods", "generic_modifiers", "container_nouns"); the status and dates
+of a measure are read by :mod:`kg.extract.measure_state`.
 """
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 
 from kg.extract.context import base, verb_forms
@@ -14,16 +14,12 @@ from kg.lexicon import lexicon
 
 _TRADE_WORDS = {"import", "imports", "export", "exports", "importation", "shipment", "shipments", "sale", "sales",
                 "re-export", "supply", "supplies", "purchase", "purchases", "delivery", "deliveries"}
+TRADE_WORDS = _TRADE_WORDS
 _RATE_UNITS = {"pct", "percent", "per", "%", "pc", "percentage"}
-_MODALS_PROPOSED = {"would", "should", "might", "could", "may"}
 
 
-def _words(key: str) -> set[str]:
+def words(key: str) -> set[str]:
     return set(lexicon().triggers.get(key, []))
-
-
-def _status_table() -> dict[str, list[str]]:
-    return lexicon().triggers.get("status", {})
 
 
 # ----------------------------------------------------------------------- goods
@@ -54,7 +50,7 @@ def goods_heads(anchor, gov) -> list:
             from_trade(t)
         elif t.pos_ in ("NOUN", "PROPN"):
             roots.append(t)
-            if base(t) in _words("container_nouns") | {"good", "product", "item", "commodity"} and depth < 3:
+            if base(t) in words("container_nouns") | {"good", "product", "item", "commodity"} and depth < 3:
                 # "two categories of steel goods", "a new product--digital audio recorders"
                 for c in t.children:
                     if c.dep_ == "prep" and c.lower_ == "of":
@@ -87,6 +83,15 @@ def goods_heads(anchor, gov) -> list:
     holders = [anchor] + ([gov] if gov is not None and gov.i != anchor.i else [])
     if anchor.dep_ == "dobj" and anchor.head.pos_ == "VERB":
         holders.append(anchor.head)
+    for c in anchor.children:       # "duties of 20 percent on steel wire": the goods hang on the rate
+        if c.dep_ == "prep" and c.lower_ == "of":
+            for g in c.children:
+                if g.dep_ == "pobj" and g.lower_ in _RATE_UNITS | {"per cent", "cent"}:
+                    for p in g.children:
+                        if p.dep_ == "prep" and p.lower_ == "on":
+                            for x in p.children:
+                                if x.dep_ == "pobj":
+                                    visit(x)
     for h in holders:
         for c in h.children:
             if c.dep_ == "prep" and c.lower_ in ("on", "of", "for", "to") and not (c.lower_ in ("of", "to") and h is not anchor):
@@ -129,7 +134,7 @@ def _examples(t) -> list:
         while node.i != t.i and node.head.i != node.i and len(path) < 6:
             path.append(node)
             node = node.head
-        if any(n.pos_ == "NOUN" and base(n) not in _words("container_nouns") for n in path):
+        if any(n.pos_ == "NOUN" and base(n) not in words("container_nouns") for n in path):
             continue        # "materials essential to industries ranging from ...": the industries' range
         if x.pos_ == "VERB" and verb_forms(x) & {"range", "include", "span", "cover"}:
             for c in x.children:
@@ -233,11 +238,12 @@ def goods_name(t) -> str | None:
         return None
     if t.ent_type_ in ("GPE", "NORP", "ORG", "PERSON", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "QUANTITY", "ORDINAL"):
         return None
-    if base(t) in _words("generic_goods") or t.lower_ in _words("generic_goods"):
+    if base(t) in words("generic_goods") or t.lower_ in words("generic_goods"):
         # "lithium concentrate", "steel products": the modifier names the good.
         mods = [c for c in t.lefts if c.dep_ == "compound" and c.pos_ == "NOUN" and c.i == t.i - 1]
         adj = [c for c in t.lefts if c.dep_ == "amod" and c.pos_ == "ADJ" and c.i == t.i - 1 and c.is_lower
-               and c.lower_ not in _words("generic_modifiers") and not c.ent_type_]
+               and c.lower_ not in words("generic_modifiers") and not c.ent_type_
+               and base(t) in ("product", "good", "item", "commodity", "article")]
         if adj and not mods:
             return f"{adj[0].lower_} {t.lower_}"    # "pharmaceutical products"
         if not mods:
@@ -252,17 +258,17 @@ def goods_name(t) -> str | None:
             start = c.left_edge.i if all(x.pos_ in ("PROPN", "PUNCT", "NUM") for x in c.subtree) else c.i
             # a product's own name: "Amphotericin-B injections"
         elif c.dep_ == "amod" and c.is_lower and c.tag_ == "VBN" and not any(True for _ in c.children) \
-                and c.i == start - 1 and c.lower_ not in _words("generic_modifiers"):
+                and c.i == start - 1 and c.lower_ not in words("generic_modifiers"):
             start = c.i     # "preserved fruits", "frozen fish" (not "independently produced films")
         elif c.dep_ in ("compound", "amod") and c.is_lower and c.pos_ in ("NOUN", "ADJ") \
-                and c.lower_ not in _words("generic_modifiers") and not c.ent_type_:
+                and c.lower_ not in words("generic_modifiers") and c.ent_type_ in ("", "COMMODITY"):
             start = c.i
         elif c.text == "-" or c.dep_ == "punct" and c.text in ("-", "‐") or (c.dep_ == "amod" and "-" in c.text and c.is_lower):
             start = c.i
         else:
             break
-    words = [w for w in t.doc[start:t.i + 1]]
-    return " ".join(w.text for w in words).lower().replace(" - ", "-")
+    toks = [w for w in t.doc[start:t.i + 1]]
+    return " ".join(w.text for w in toks).lower().replace(" - ", "-")
 
 
 # ----------------------------------------------------------------------- rates
@@ -319,109 +325,3 @@ def _number(text: str) -> Decimal | None:
     except InvalidOperation:
         return None
     return v if v >= 0 else None
-
-
-# ----------------------------------------------------------------------- status
-
-def status(anchor, gov) -> str | None:
-    """The policy's state from the words that govern it: the nearest cue wins.
-
-    "threatened to impose" → Threatened; "proposed", "plans to", "would ban", "a bill to" → Proposed;
-    "suspended" → Suspended; "lifted", "removed", "ended" → Lifted; "imposed", "banned", "in force" → InForce.
-    """
-    table = {k: set(v) for k, v in _status_table().items()}
-    node = anchor
-    for _ in range(8):      # "if it were to withdraw licences": a hypothesis states no status
-        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in node.children):
-            return None
-        if node.head.i == node.i:
-            break
-        node = node.head
-    node = anchor
-    for _ in range(6):
-        cue = _cue(node, table, node is anchor)
-        if cue:
-            return cue
-        if node.head.i == node.i:
-            break
-        if node.dep_ in ("relcl",) and node.head.pos_ == "NOUN":
-            # "a proposal that would ban imports": the noun it describes.
-            cue = _noun_cue(node.head, table)
-            if cue:
-                return cue
-        node = node.head
-    return None
-
-
-def _noun_cue(noun, table) -> str | None:
-    for state, words in table.items():
-        if base(noun) in words or noun.lower_ in words:
-            return state
-    for c in noun.children:
-        if c.dep_ in ("amod", "compound") and (c.lower_ in table.get("Proposed", ()) or base(c) in table.get("Proposed", ())):
-            return "Proposed"
-    return None
-
-
-def _cue(node, table, is_anchor: bool) -> str | None:
-    if node.pos_ in ("NOUN", "PROPN"):
-        for c in node.children:
-            if c.dep_ in ("amod", "compound"):
-                for state in ("Proposed", "Threatened", "Suspended", "Lifted"):
-                    if c.lower_ in table.get(state, ()) or (verb_forms(c) & table.get(state, ()) and c.tag_ == "VBN"):
-                        return state
-        if not is_anchor:
-            return _noun_cue(node, table) if node.dep_ not in ("pobj",) else None
-        return None
-    if node.pos_ not in ("VERB", "AUX"):
-        return None
-    forms = verb_forms(node)
-    aux = {c.lower_ for c in node.children if c.dep_ in ("aux", "auxpass")}
-    for state in ("Threatened", "Proposed", "Suspended", "Lifted"):
-        if forms & table.get(state, ()) and not (is_anchor and state in ("Suspended",) and _is_measure_verb(node)):
-            if state in ("Suspended", "Lifted") and node.dep_ == "xcomp" and verb_forms(node.head) & (
-                    table.get("Proposed", set()) | table.get("Threatened", set()) | {"press", "pressure", "pressuring"}):
-                return "InForce"    # "will press Japan to eliminate the quota": it is still in force
-            return state
-    if aux & _MODALS_PROPOSED:
-        return "Proposed"
-    if forms & table.get("InForce", ()) or (is_anchor and node.tag_ in ("VBD", "VBN", "VBZ", "VBP")):
-        if node.tag_ == "VB" and not aux & {"will", "shall", "'ll"} and node.dep_ in ("xcomp",):
-            return None     # "decided to ..." is read at its head
-        return "InForce"
-    return None
-
-
-def _is_measure_verb(node) -> bool:
-    """ "suspended exports": the verb is the measure (an export ban), not a suspension of one."""
-    return any(c.dep_ in ("dobj", "nsubjpass") and (c.lower_ in _TRADE_WORDS or base(c) in _TRADE_WORDS)
-               for c in node.children)
-
-
-# ----------------------------------------------------------------------- dates
-
-_EFFECT_RE = re.compile(r"\b(?:with immediate effect|effective immediately|with effect from today|immediate(?:ly)?)\b", re.I)
-
-
-def date_role(ent) -> str | None:
-    """ "effective" for "from July 1", "put into force on April 17", "taking effect on", "as of";
-    "end" for "until June 2026", "through", "expire on"; else None (an announcement date)."""
-    doc = ent.doc
-    before = " ".join(t.lower_ for t in doc[max(ent.sent.start, ent.start - 6):ent.start])
-    first = doc[ent.start]
-    prep = first.head if first.head.dep_ == "prep" else None
-    if first.lower_ in ("from", "until", "till", "through"):
-        prep = first
-    word = prep.lower_ if prep is not None else (doc[ent.start - 1].lower_ if ent.start > 0 else "")
-    if word in _words("end_words") or re.search(r"\b(until|till|through|expires? on|expired? in|ends? on|ending)$", before):
-        return "end"
-    if word in _words("effective_words") or re.search(
-            r"\b(from|effective|as of|starting|beginning|since)$|\b(into force|into effect|take effect|takes effect|took effect|"
-            r"taking effect|go into effect|goes into effect|come into effect|comes into force|enter into force|enters into force|"
-            r"entered into force|in force|effect)(?: on| from| in)?$", before):
-        return "effective"
-    return None
-
-
-def immediate(sent) -> bool:
-    return bool(_EFFECT_RE.search(sent.text))

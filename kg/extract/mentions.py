@@ -10,8 +10,10 @@ import re
 
 from kg.extract.bodies import company_names, government_bodies, letterhead, org_phrases, organization, table_row
 from kg.extract.context import Paragraph, add_mention, span_chars
+from kg.extract.names import (appositive_person, extend_body, fragment_person, known_body_then_person, lone_generic,
+                              person_surname, portfolio_of_title, title_prefix_end, untagged_names)
 from kg.lexicon import lexicon, norm_title
-from kg.model import COMMODITY, COUNTRY, PERSON
+from kg.model import COMMODITY, COUNTRY, ORGANIZATION, PERSON
 from kg.textutil import strip_possessive
 
 # Heads that make a compound "X <head>" a use of the good, not a thing of its own
@@ -85,10 +87,15 @@ def find_mentions(par: Paragraph, body_name_tokens: set[str] | None = None) -> N
     """
     doc = par.doc
     lex = lexicon()
+    if not par.is_headline:
+        for start, end in untagged_names(doc):
+            _person(par, start, end, None)
     for ent in doc.ents:
         start, end = _trim(doc, ent.start, ent.end)
         if start >= end or any(par.type_of(par.tok_ent.get(k)) == PERSON for k in range(start, end)):
             continue        # already read as a part of a person's name ("Ana de la | Vega")
+        if all(par.type_of(par.tok_ent.get(k)) == ORGANIZATION for k in range(start, end)):
+            continue        # already inside a body's name ("Bank of | Korea")
         text = doc[start:end].text
         label = ent.label_
         if label in ("GPE", "NORP", "LOC", "FAC", "ORG", "PERSON"):
@@ -105,10 +112,10 @@ def find_mentions(par: Paragraph, body_name_tokens: set[str] | None = None) -> N
         elif label == "PERSON" and _dateline_agency(doc, start, end):
             organization(par, start, end, "ORG")
         elif label == "PERSON":
-            _person(par, start, end, body_name_tokens)
+            if not fragment_person(par, start, end):
+                _person(par, start, end, body_name_tokens)
         elif label in ("ORG", "FAC"):
-            if organization(par, start, end, label) == PERSON:
-                _person(par, start, end, None)
+            _body_or_person(par, start, end, label)
     org_phrases(par)
     company_names(par)
     letterhead(par)
@@ -122,6 +129,49 @@ def find_mentions(par: Paragraph, body_name_tokens: set[str] | None = None) -> N
                                 span_chars(par, token.i, token.i + 1), key=code)
             par.tok_ent.setdefault(token.i, lid)
     par.persons.sort()
+
+
+def _body_or_person(par: Paragraph, start: int, end: int, label: str) -> None:
+    """The NER's organization: a person after all, a body cut short, a generic head, or a body."""
+    doc = par.doc
+    if end - start > 2 and doc[start].is_lower and doc[start + 1].text in _POSSESSIVE[:2]:
+        start += 2      # "the ministry's Economic Bureau": the owner's common noun is no part of the name
+    if portfolio_of_title(doc, start):
+        return          # "Vice President for Global Markets at ...": a title's portfolio, not a body
+    start, end = extend_body(doc, start, end)
+    if appositive_person(doc, start, end) or person_surname(par, start, end):
+        _person(par, start, end, None)
+        return
+    cut = known_body_then_person(par, start, end)
+    if cut is not None:
+        organization(par, start, cut, label)
+        _person(par, cut, end, None)
+        return
+    alias = lone_generic(par, start, end)
+    if alias is False:
+        return          # "the Board" with no Board named in full: no body of its own
+    if alias:
+        ent = par.table.entities[alias]
+        add_mention(par, ORGANIZATION, ent.name, start, end, key=ent.key or ent.name)
+        return
+    if organization(par, title_prefix_end(doc, start, end), end, label) == PERSON:
+        _person(par, start, end, None)
+        return
+    lid = par.tok_ent.get(end - 1)
+    if lid and par.type_of(lid) == ORGANIZATION and "country" not in par.table.entities[lid].attrs:
+        _country_of_body(par, lid, start, end)
+
+
+def _country_of_body(par: Paragraph, lid: str, start: int, end: int) -> None:
+    """A national body named with its country after "of" ("Bank of Korea") knows that country."""
+    doc = par.doc
+    lex = lexicon()
+    for k in range(start + 1, end):
+        code = lex.country_of(doc[k].text, allow_ambiguous=False) if doc[k - 1].lower_ == "of" else None
+        if code and (k + 1 == end or not doc[k + 1].is_title):
+            country = par.table.add(COUNTRY, lex.countries[code].name, doc[k].text, span_chars(par, k, k + 1), key=code)
+            par.table.entities[lid].attrs.update(country=country, country_code=code)
+            return
 
 
 _VARIETY = {"white", "brown", "crude", "raw", "refined", "frozen", "fresh", "basmati", "rough", "green",

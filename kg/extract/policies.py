@@ -25,15 +25,19 @@ from kg.extract.policy_facts import (TARIFF_CLASSES as _TARIFFS, attributes as _
                                      note_subject_country as _note_subject_country,
                                      sanctioned_not_sanctioning as _sanctioned)
 from kg.lexicon import lexicon
-from kg.model import (EXPORT_BAN, IMPORT_BAN, COMMODITY, COUNTRY, ORGANIZATION, PERSON, OFFICIAL, TRADE_AGREEMENT)
+from kg.model import (EXPORT_BAN, IMPORT_BAN, QUOTA, SANCTION, COMMODITY, COUNTRY, ORGANIZATION, PERSON, OFFICIAL, TRADE_AGREEMENT)
 
-_GOVT_NAME = re.compile(r"^(?:the\s+)?(?:Ministry|Department|Cabinet|Customs|Council of Ministers|Federal Council)\b", re.I)
+_GOVT_NAME = re.compile(r"^(?:the\s+)?(?:Ministry|Department|Cabinet|Customs|Council of Ministers|Federal Council)\b"
+                        r"|^(?:the\s+)?[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s(?:Ministry|Department)$")     # "Trade Ministry"
+_AGREEMENT_WORDS = {"agreement", "accord", "treaty", "pact", "convention", "protocol"}
+_SPEECH = {"say", "tell", "add", "note", "warn", "argue", "claim", "report", "state", "write"}
 _GIVING = {"grant", "give", "offer", "accord", "award"}
 _SIGNING = {"sign", "conclude", "renegotiate", "negotiate", "initiate", "ratify", "reach", "extend", "renew",
             "honor", "honour", "promote", "strike", "seal"}
 _HOME_NOUNS = {"government", "authority", "cabinet", "administration", "ministry", "customs"}
 _PARTY_PLURALS = {"nation", "country", "side", "government", "economy", "power", "leader"}
 _GOVT_NOUNS = {"administration", "government", "ministry", "cabinet", "authorities", "authority", "delegation",
+               "minister", "official", "leader", "delegate", "representative",
                "negotiator", "envoy", "team", "standard", "application", "regulator", "law", "legislation",
                "department", "decision", "move", "plan", "order", "measure", "way", "bid", "step"}
 
@@ -65,12 +69,22 @@ def _agent_of(par: Paragraph, token, depth: int = 0) -> str | None:
     """
     if depth > 3:
         return None
+    if token.lower_ in ("it", "its") and depth == 0:
+        # "the Commission has adopted ..., where it has imposed": the nearest subject before it, if known
+        before = [t for t in token.sent if t.i < token.i and t.dep_ in ("nsubj", "nsubjpass") and t.lower_ != "it"]
+        if before:
+            return _agent_of(par, before[-1], 1)
     lid = par.agent_at(token) or par.body_country.get(token.i)
+    if lid is None and token.pos_ in ("NOUN", "PROPN") and any(c.lower_ == "the" for c in token.children):
+        # "the community", "the ministry": the article's one body of that name ("European Community")
+        named = {k for k, e in par.table.entities.items() if e.type == ORGANIZATION and e.forms
+                 and e.name.split()[-1].lower() == token.lower_}
+        lid = named.pop() if len(named) == 1 else None
     if lid and par.type_of(lid) == ORGANIZATION and par.table.entities[lid].attrs.get("country"):
         return par.table.entities[lid].attrs["country"]
     if lid and par.type_of(lid) == ORGANIZATION and _GOVT_NAME.search(par.table.entities[lid].name):
-        # A ministry or cabinet whose country the text does not give: the article's country.
-        return _default_imposer(par) or lid
+        # A ministry or cabinet whose country the text does not give: the dateline's, else the article's.
+        return par.table.home_country or _default_imposer(par) or lid
     if lid and par.type_of(lid) in (COUNTRY, ORGANIZATION, PERSON, OFFICIAL):
         return lid
     if token.lower_ in ("we", "our") and depth == 0:
@@ -113,9 +127,13 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
                 if g.dep_ == "pobj" and _agent_of(par, g):
                     return _agent_of(par, g)
     t = anchor
-    # "China's decision to halt exports": climb from the verb to the noun it modifies.
+    # "China's decision to halt exports": climb from the verb to the noun it modifies (not through
+    # "X, who said ...": the speaker is not the one who imposes).
     for _ in range(6):
-        if t.dep_ in ("acl", "xcomp", "relcl") and t.head.pos_ in ("NOUN", "PROPN"):
+        if verb_forms(t) & _SPEECH:
+            break
+        if t.dep_ in ("acl", "xcomp", "relcl") and t.head.pos_ in ("NOUN", "PROPN") and not (
+                t.dep_ == "relcl" and any(c.dep_ == "nsubj" for c in t.children)):
             for c in t.head.children:
                 if c.dep_ in ("poss", "compound", "amod"):
                     lid = _agent_of(par, c)
@@ -195,7 +213,10 @@ def _parties(par: Paragraph, anchor, gov) -> list[str]:
                     start = par.offset + c.idx
                     add(par.table.add(COUNTRY, lexicon().countries[code].name, part, (start, start + len(c.text)),
                                       key=code))
-        if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB":
+    purpose = [c for c in (gov.children if gov is not None and gov.i != anchor.i else [])
+               if c.dep_ == "advcl" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)]
+    for c in [*anchor.children, *purpose]:
+        if c.dep_ in ("acl", "relcl", "advcl") and c.pos_ == "VERB":
             # "a trade protocol to buy asbestos from Zimbabwe"
             for p in c.children:
                 if p.dep_ == "prep" and p.lower_ in ("from", "to", "with"):
@@ -204,8 +225,9 @@ def _parties(par: Paragraph, anchor, gov) -> list[str]:
                             add(par.agent_at(g))
     for c in anchor.children:
         if c.dep_ == "prep" and c.lower_ in ("between", "with"):
-            for t in c.subtree:
-                add(par.agent_at(t))
+            for t in c.subtree:         # the partners themselves, not "a Dutch retailer"
+                if t.dep_ in ("pobj", "conj") or par.entity_at(t.head) == par.entity_at(t):
+                    add(par.agent_at(t))
         if c.dep_ == "poss":
             add(_agent_of(par, c))
     verb = gov
@@ -311,17 +333,19 @@ def find_policies(par: Paragraph) -> None:
             for g in _open_goods(par, anchor, gov, []):
                 table.fact(pid, "appliesTo", g, ev)      # the goods the agreement covers
         else:
-            host = _agreement_above(anchor, agreements) if type_ in _TARIFFS else None
+            host = _agreement_above(anchor, agreements) if type_ in (*_TARIFFS, QUOTA) else None
             if host is not None:
-                # Tariffs an agreement cuts are goods the agreement covers, not a tariff of their own.
+                # Tariffs an agreement cuts and quotas it opens are goods it covers, not measures of their own.
                 for g in goods:
                     table.fact(host, "appliesTo", g, ev)
                 continue
-            imposer = _sanctioned(par, anchor, _imposer(par, anchor, gov), targets)
+            imposer = _sanctioned(par, anchor, _imposer(par, anchor, gov), targets, type_ == SANCTION)
             goods = goods + [g for g in _open_goods(par, anchor, gov, targets) if g not in goods]
             targets = [t for t in targets + _more_targets(par, anchor, gov, scope) if t != imposer]
             targets = list(dict.fromkeys(targets))
-            default = None if imposer else _default_imposer(par, targets)
+            default = None if imposer or _foreign_made(par, anchor, gov) else _default_imposer(par, targets)
+            if imposer and {base(w) for w in table.entities[imposer].name.lower().split()} & _AGREEMENT_WORDS:
+                imposer = None      # "the General Agreement on Tariffs and Trade" imposes nothing
             if imposer is None and not goods and not targets:
                 continue
             label = _label(anchor)
@@ -352,6 +376,13 @@ def find_policies(par: Paragraph) -> None:
         _attributes(par, pid, type_, anchor, gov, scope, dates, durations, ev)
         sentence_pids.setdefault(anchor.sent.start, []).append(pid)
     _dates_of_previous(par, sentence_pids)
+
+
+def _foreign_made(par: Paragraph, anchor, gov) -> bool:
+    """No default author for "European government subsidies" or a measure "it" imposed when "it" is unknown."""
+    if any(c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "GPE") for c in anchor.children):
+        return True
+    return gov is not None and any(c.dep_ == "nsubj" and c.lower_ == "it" for c in gov.children)
 
 
 def _co_imposers(par: Paragraph, gov, imposer) -> list[str]:

@@ -12,9 +12,10 @@ import re
 
 from kg.extract.context import Paragraph, base, verb_forms
 from kg.extract.dates import parse_date
-from kg.extract.measures import date_role, goods_heads, goods_name, immediate, rates, status
+from kg.extract.measure_state import date_role, immediate, status
+from kg.extract.measures import goods_heads, goods_name, rates
 from kg.model import (ANTI_DUMPING_DUTY, COMMODITY, COUNTERVAILING_DUTY, COUNTRY, ORGANIZATION, TARIFF,
-                      Literal)
+                      TRADE_AGREEMENT, Literal)
 
 TARIFF_CLASSES = (TARIFF, ANTI_DUMPING_DUTY, COUNTERVAILING_DUTY)
 _GIVING = {"grant", "give", "offer", "accord", "award"}
@@ -83,6 +84,7 @@ def open_goods(par: Paragraph, anchor, gov, targets: list) -> list[str]:
             continue
         start = par.offset + span[0].idx
         lid = par.table.add(COMMODITY, name, span.text, (start, start + len(span.text)), key=name)
+        par.table.entities[lid].attrs.setdefault("open", "1")    # named only as a measure's goods
         par.tok_ent.setdefault(t.i, lid)
         for c in t.children:
             # "Japanese semiconductors": the demonym on the goods is the target.
@@ -184,8 +186,9 @@ def dates_of_previous(par: Paragraph, sentence_pids: dict) -> None:
         root = sent.root
         if root.pos_ == "VERB" and verb_forms(root) & _COVER_VERBS:
             # "This covered imports of dairy products, peanuts, cotton and sugar."
-            for g in open_goods(par, root, root, []):
-                for pid in last:
+            measures = [pid for pid in last if par.table.entities[pid].type != TRADE_AGREEMENT]
+            for g in open_goods(par, root, root, []) if measures else []:
+                for pid in measures:
                     par.table.fact(pid, "appliesTo", g, ev)
         _role_dates(par, sent, last, st, ev)
     st["last_pids"] = last
@@ -259,10 +262,10 @@ def note_subject_country(par: Paragraph) -> None:
                 return
 
 
-def sanctioned_not_sanctioning(par: Paragraph, anchor, imposer, targets: list) -> str | None:
+def sanctioned_not_sanctioning(par: Paragraph, anchor, imposer, targets: list, sanction: bool = False) -> str | None:
     """ "South African sanctions", "Iran sanctions": a country that only modifies the word "sanctions"
     is whom they aim at, unless it is the article's own country ("U.S. sanctions" in a Washington story)."""
-    if imposer is None or base(anchor) not in _PUNITIVE:
+    if imposer is None or (base(anchor) not in _PUNITIVE and not sanction):
         return imposer
     mods = {par.entity_at(c) for c in anchor.children if c.dep_ in ("compound", "amod")}
     if imposer in mods and par.type_of(imposer) == COUNTRY and imposer != default_imposer(par):

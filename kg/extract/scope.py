@@ -35,7 +35,8 @@ _CLAUSE_DEPS = {"acl", "relcl", "advcl", "ccomp", "csubj", "parataxis"}
 WEAK_AGREEMENTS = {"pause", "ceasefire", "cease-fire"}
 
 
-_ORIGIN_VERBS = {"originate", "come", "import", "produce", "make", "manufacture", "ship", "source", "export"}
+_ORIGIN_VERBS = {"originate", "come", "import", "produce", "make", "manufacture", "ship", "source", "export",
+                 "refine", "process", "derive", "grow", "mine"}
 
 
 def reachable(t, anchor, gov) -> bool:

@@ -110,6 +110,9 @@ def title_run(par: Paragraph, end: int, sent_start: int) -> int:
                 if par.tok_ent.get(x) == lid) and not any(
                 lex.office(doc[x:end].text) for x in range(max(sent_start, k - 6), k + 1)):
             break                       # a body the NER named whole: "Acme Shipping spokesman"
+        if lid and par.type_of(lid) == ORGANIZATION and not is_head(t) and t.lower_ not in lex.title_modifiers and any(
+                doc[x].lower_ in ("of", "for") and par.tok_ent.get(x) == lid for x in range(max(sent_start, k - 8), k)):
+            break                       # "Bank of Korea governor": a body named with "of" is whole
         if t.is_lower and lex.country_of(t.text, allow_ambiguous=False):
             break                       # "bolivian mines minister": the demonym is the owner
         if t.text in ("-", "–") and k > sent_start and doc[k - 1].is_alpha:
@@ -136,7 +139,10 @@ def title_run(par: Paragraph, end: int, sent_start: int) -> int:
 def split_body(par: Paragraph, run) -> tuple[int, object]:
     """Where a body named inside a title run ends: "Senate Banking Committee chairwoman"."""
     for m in range(len(run) - 1, 0, -1):
-        if bodyish(run[m - 1]) and match_office(run[m:]):
+        lid = par.tok_ent.get(run[m - 1].i)
+        named_end = lid is not None and par.type_of(lid) == ORGANIZATION and par.tok_ent.get(run[m].i) != lid \
+            and len(run[:m]) > 1     # "Bank of Korea governor": the body's name ends where its mention ends
+        if (bodyish(run[m - 1]) or named_end) and match_office(run[m:]):
             return m, run[:m]       # "ATC chairman": the acronym is the body
     return 0, None
 
