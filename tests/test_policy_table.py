@@ -229,6 +229,25 @@ SENTENCES = [
      "ExportBan", "Ghana", set(), {"maize"}, set(), "Lifted"),
     ("Ghana harvested more maize in March.",
      None, None, set(), set(), set(), None),
+    # a quota stated in a unit that names its good
+    ("Nigeria produced less than its 1.5 mln bpd quota, the minister said.",
+     "Quota", "Nigeria", set(), {"crude oil"}, set(), None),
+    ("Nigeria produced less than 1.5 mln bpd, the minister said.",
+     None, None, set(), set(), set(), None),
+    ("Egypt set a 900,000 bales quota for the season.",
+     "Quota", "Egypt", set(), {"cotton"}, set(), "InForce"),
+    ("Egypt sold 900,000 bales for the season.",
+     None, None, set(), set(), set(), None),
+    # a ban on generic "foreign purchases" takes the "X imports" of its sentence
+    ("Korea will open the door to wheat imports by partially lifting the ban on foreign purchases.",
+     "ImportBan", "South Korea", set(), {"wheat"}, set(), "Lifted"),
+    ("Korea will open the door to wheat imports by partially lifting the cap on bank fees.",
+     None, None, set(), set(), set(), None),
+    # generic modifiers fall off the good; a lone adjective or "non-X" is no good
+    ("Peru banned imports of surplus rice.",
+     "ImportBan", "Peru", set(), {"rice"}, set(), "InForce"),
+    ("Peru imposed tariffs on non-petroleum imports.",
+     "Tariff", "Peru", set(), set(), set(), "InForce"),
 ]
 
 # (text, expected effective date, expected end date), article dated 2024-03-04.
@@ -287,6 +306,17 @@ def test_sentence(nlp, case):
     assert rate == p["rate"], p
     if status:
         assert p["status"] == {status}, p
+
+
+@pytest.mark.model
+def test_bare_head_noun_is_the_fuller_good_and_no_lone_adjectives(nlp):
+    pols = _facts(nlp, "Korea kept quotas on frozen pork and apple juice. The quota on juice will be cut.")
+    assert {g for p in pols.values() for g in p["appliesTo"]} == {"frozen pork", "apple juice"}
+    pols = _facts(nlp, "Peru imposed tariffs on non-petroleum imports and on electronic goods.")
+    goods = {g for p in pols.values() for g in p["appliesTo"]}
+    assert not goods & {"non-petroleum", "petroleum", "electronic"}, goods
+    pols = _facts(nlp, "Peru imposed tariffs on petroleum imports.")
+    assert {g for p in pols.values() for g in p["appliesTo"]} == {"petroleum"}
 
 
 @pytest.mark.model

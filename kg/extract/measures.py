@@ -268,7 +268,17 @@ def goods_name(t) -> str | None:
         else:
             break
     toks = [w for w in t.doc[start:t.i + 1]]
-    return " ".join(w.text for w in toks).lower().replace(" - ", "-")
+    name = " ".join(w.text for w in toks).lower().replace(" - ", "-")
+    return None if _not_a_good(name) else name
+
+
+_ADJECTIVE_ENDS = ("ic", "ical", "ive", "ous", "tion", "sion")
+
+
+def _not_a_good(name: str) -> bool:
+    """A lone adjective ("electronic", "non-petroleum") or act ("reintroduction") the goods table does not know."""
+    return " " not in name and name not in lexicon().commodities and (
+        name.startswith("non-") or name.endswith(_ADJECTIVE_ENDS))
 
 
 # ----------------------------------------------------------------------- rates

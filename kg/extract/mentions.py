@@ -186,6 +186,8 @@ def _extend_left(doc, start: int) -> int:
         t = doc[start - 1]
         if t.ent_type_ and t.ent_type_ not in ("COMMODITY",) or lex.country_of(t.text, allow_ambiguous=False):
             break
+        if t.lower_ in lex.triggers.get("generic_modifiers", ()):
+            break       # "world coffee prices", "surplus rice": the good itself
         if t.dep_ == "compound" and t.pos_ == "NOUN" and t.is_lower and t.is_alpha:
             start -= 1
         elif t.dep_ in ("amod", "compound") and t.is_lower and (
@@ -207,8 +209,10 @@ def _dateline_agency(doc, start: int, end: int) -> bool:
 
 def _commodity(par: Paragraph, start: int, end: int) -> None:
     doc = par.doc
-    if end - start == 1 and doc[start].pos_ in ("VERB", "AUX", "ADP", "PRON", "DET", "ADV"):
-        return
+    if end - start == 1 and doc[start].pos_ in ("VERB", "AUX", "ADP", "PRON", "DET", "ADV", "ADJ"):
+        return      # (a lone adjective, "electronic goods", is not the good)
+    if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ == "non":
+        return      # "non-petroleum imports": everything but the good
     last = doc[end - 1]
     nxt = doc[end] if end < len(doc) else None
     # A good used as a modifier of another noun is that noun's kind, unless the noun is trade in it.

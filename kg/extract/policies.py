@@ -15,14 +15,13 @@ from kg.extract.measures import crosses_flow
 from kg.extract.scope import (WEAK_AGREEMENTS as _WEAK_AGREEMENTS,
                               agreement_above as _agreement_above, label as _label, reachable as _reachable,
                               scope as _scope)
-from kg.extract.triggers import bare_ban
-from kg.extract.triggers import EXPORT_WORDS as _EXPORT_WORDS, policy_class as _trigger_type
+from kg.extract.triggers import EXPORT_WORDS as _EXPORT_WORDS, bare_ban, policy_class as _trigger_type
+from kg.extract.goods_refs import fuller, implied_goods, note_paragraph
 from kg.extract.dates import parse_duration
 from kg.extract.policy_facts import (TARIFF_CLASSES as _TARIFFS, attributes as _attributes,
                                      dates_of_previous as _dates_of_previous, more_targets as _more_targets,
                                      open_goods as _open_goods, reference_date as _reference_date, state as _state,
                                      excepted as _excepted, default_imposer as _default_imposer,
-                                     note_subject_country as _note_subject_country,
                                      sanctioned_not_sanctioning as _sanctioned)
 from kg.lexicon import lexicon
 from kg.model import (EXPORT_BAN, IMPORT_BAN, QUOTA, SANCTION, COMMODITY, COUNTRY, ORGANIZATION, PERSON, OFFICIAL, TRADE_AGREEMENT)
@@ -182,7 +181,8 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
                     lid = _agent_of(par, c)
                     if lid:
                         return lid
-    return None
+    outer = gov.head.head if gov is not None and gov.dep_ == "pcomp" and gov.head.lower_ == "by" else None
+    return _imposer(par, outer, outer) if outer is not None and outer.pos_ == "VERB" else None   # "open X by lifting"
 
 
 def _imposing() -> set[str]:
@@ -259,7 +259,7 @@ _TARGET_NOUNS = {"good", "product", "import", "export", "company", "firm", "bank
                  "exporter", "importer", "shipment", "business", "investor", "investment", "asset", "car", "vehicle"}
 def find_policies(par: Paragraph) -> None:
     table = par.table
-    _note_subject_country(par)
+    note_paragraph(par)
     triggers = [(t, _trigger_type(t)) for t in par.doc]
     triggers = [(t, ty) for t, ty in triggers if ty is not None]
     if not triggers and not any(t.lower_ in _WEAK_AGREEMENTS for t in par.doc):
@@ -341,6 +341,7 @@ def find_policies(par: Paragraph) -> None:
                 continue
             imposer = _sanctioned(par, anchor, _imposer(par, anchor, gov), targets, type_ == SANCTION)
             goods = goods + [g for g in _open_goods(par, anchor, gov, targets) if g not in goods]
+            goods = list(dict.fromkeys(fuller(par, g) for g in goods)) or implied_goods(par, anchor, type_, ev)
             targets = [t for t in targets + _more_targets(par, anchor, gov, scope) if t != imposer]
             targets = list(dict.fromkeys(targets))
             default = None if imposer or _foreign_made(par, anchor, gov) else _default_imposer(par, targets)
@@ -363,15 +364,13 @@ def find_policies(par: Paragraph) -> None:
                 if (not who or par.type_of(who) in (PERSON, OFFICIAL)) and default and (goods or targets) \
                         and default not in targets:
                     table.fact(pid, "imposedBy", default, ev, weak=True)
-                for t in targets:
-                    if t != who:
-                        table.fact(pid, "targets", t, ev)
+                for t in (x for x in targets if x != who):
+                    table.fact(pid, "targets", t, ev)
                 for g in goods:
                     table.fact(pid, "appliesTo", g, ev)
                 _attributes(par, pid, type_, anchor, gov, scope, dates, durations, ev)
                 sentence_pids.setdefault(anchor.sent.start, []).append(pid)
-            if targets:
-                _state(table)["last_targets"] = targets
+            _state(table)["last_targets"] = targets or _state(table)["last_targets"]
             continue
         _attributes(par, pid, type_, anchor, gov, scope, dates, durations, ev)
         sentence_pids.setdefault(anchor.sent.start, []).append(pid)
