@@ -179,15 +179,25 @@ def title_prefix_end(doc, start: int, end: int) -> int:
     return start
 
 
+def _squash(name: str) -> str:
+    """A body's name for matching: no case, spaces or hyphens ("Co-operation" = "Cooperation")."""
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+@lru_cache(maxsize=1)
+def known_forms() -> frozenset[str]:
+    return frozenset(_squash(f) for f in lexicon().org_forms)
+
+
 def known_body_then_person(par, start: int, end: int) -> int | None:
     """ "the Nordic Council of Ministers Lars Berg": a body's known name followed by a person's
     name; the token where the person's name begins, or None."""
     lex = lexicon()
     doc = par.doc
-    forms = {f for e in par.table.entities.values() if e.type == ORGANIZATION for f in e.forms}
+    forms = {_squash(f) for e in par.table.entities.values() if e.type == ORGANIZATION for f in e.forms}
     for k in range(end - 2, start, -1):
-        body = doc[start:k].text
-        if (body in lex.org_forms or body in forms) and _name_like(doc[k:end]):
+        body = _squash(doc[start:k].text)
+        if (body in known_forms() or body in forms) and _name_like(doc[k:end]):
             return k
     return None
 
