@@ -181,6 +181,12 @@ def _title_before(par: Paragraph, start: int, person: str) -> bool:
     body = country = None
     named_body = False
     if body_phrase is not None and len(body_phrase):
+        lead = body_phrase.start
+        prev = par.tok_ent.get(lead - 1) if lead - 1 >= sent_start else None
+        if prev and par.type_of(prev) == ORGANIZATION and all(t.is_title or t.is_upper for t in body_phrase):
+            while lead - 1 >= sent_start and par.tok_ent.get(lead - 1) == prev:
+                lead -= 1       # "Federal Reserve | Board chairman": the body's name goes on over the body before it
+            body_phrase, first = doc[lead:body_phrase.end], min(first, lead)
         _retract(par, body_phrase)
         if all(t.is_title or t.is_upper or t.lower_ in ("of", "and", "for") for t in body_phrase):
             from kg.extract.mentions import add_mention
