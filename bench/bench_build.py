@@ -494,12 +494,12 @@ def main() -> int:
             saved = OUT / f"incremental_{n}_{w}w_saved"
             if saved.exists():
                 shutil.rmtree(saved)
-            shutil.copytree(out, saved)                         # the state a rebuild starts from
+            shutil.copytree(out, saved, symlinks=True)          # the state a rebuild starts from (links kept)
             shutil.copy(plus / new, src / new)
             rebuilds = []
             for _ in range(args.incremental_repeat):
                 shutil.rmtree(out)
-                shutil.copytree(saved, out)
+                shutil.copytree(saved, out, symlinks=True)
                 rebuilds.append(kg_build(src, out, w, clear_cache=False, pss=False).wall)
             rebuilt = (out / "graph.ttl").read_bytes()
             incremental["runs"][w] = {"clean": clean.wall, "rebuilds": rebuilds}
