@@ -239,7 +239,7 @@ def goods_name(t) -> str | None:
     if t.ent_type_ in ("GPE", "NORP", "ORG", "PERSON", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "QUANTITY", "ORDINAL"):
         return None
     if base(t) in words("generic_goods") or t.lower_ in words("generic_goods"):
-        # "lithium concentrate", "steel products": the modifier names the good.
+        # "cobalt concentrate", "steel products": the modifier names the good.
         mods = [c for c in t.lefts if c.dep_ == "compound" and c.pos_ == "NOUN" and c.i == t.i - 1]
         adj = [c for c in t.lefts if c.dep_ == "amod" and c.pos_ == "ADJ" and c.i == t.i - 1 and c.is_lower
                and c.lower_ not in words("generic_modifiers") and not c.ent_type_
@@ -256,7 +256,7 @@ def goods_name(t) -> str | None:
             break
         if c.dep_ == "compound" and c.pos_ == "PROPN" and not c.ent_type_ and (c.is_alpha or "-" in c.text):
             start = c.left_edge.i if all(x.pos_ in ("PROPN", "PUNCT", "NUM") for x in c.subtree) else c.i
-            # a product's own name: "Amphotericin-B injections"
+            # a product's own name: "Remdesivir-X vials"
         elif c.dep_ == "amod" and c.is_lower and c.tag_ == "VBN" and not any(True for _ in c.children) \
                 and c.i == start - 1 and c.lower_ not in words("generic_modifiers"):
             start = c.i     # "preserved fruits", "frozen fish" (not "independently produced films")

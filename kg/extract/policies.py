@@ -217,7 +217,7 @@ def _parties(par: Paragraph, anchor, gov) -> list[str]:
                if c.dep_ == "advcl" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)]
     for c in [*anchor.children, *purpose]:
         if c.dep_ in ("acl", "relcl", "advcl") and c.pos_ == "VERB":
-            # "a trade protocol to buy asbestos from Zimbabwe"
+            # "a trade protocol to buy copper from Zambia"
             for p in c.children:
                 if p.dep_ == "prep" and p.lower_ in ("from", "to", "with"):
                     for g in p.children:
@@ -274,7 +274,7 @@ def find_policies(par: Paragraph) -> None:
     for anchor, type_ in ordered:
         if type_ in (IMPORT_BAN, EXPORT_BAN):
             if bare_ban(anchor) and _state(table).get("ban_class"):
-                type_ = _state(table)["ban_class"]     # "the ban on lithium concentrates" in a story of export bans
+                type_ = _state(table)["ban_class"]     # "the ban on cobalt ore" in a story of export bans
             elif not bare_ban(anchor):
                 _state(table)["ban_class"] = type_
         gov = _governor(anchor) if anchor.pos_ != "VERB" else anchor

@@ -114,7 +114,7 @@ def _prep_goods(token) -> bool:
 
 
 def bare_ban(token) -> bool:
-    """ "a ban on lithium concentrates": a ban that says neither imports nor exports (its class then
+    """ "a ban on cobalt ore": a ban that says neither imports nor exports (its class then
     follows the article's other bans)."""
     table = _table()
     if token.pos_ not in ("NOUN", "PROPN"):
