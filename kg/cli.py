@@ -62,14 +62,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    previous = _catch_termination()
+    try:
+        args = build_parser().parse_args(argv)
+    except KeyboardInterrupt as exc:     # stopped while starting: nothing written yet
+        _restore(previous)
+        signum = exc.signum if isinstance(exc, Terminated) else signal.SIGINT
+        print(f"kg: interrupted ({signal.Signals(signum).name})", file=sys.stderr)
+        return 128 + signum
+    except BaseException:                # argparse's SystemExit for --help and usage errors
+        _restore(previous)
+        raise
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="kg: %(message)s",
         stream=sys.stderr,
     )
-    previous = _catch_termination()
     try:
         return int(args.func(args) or 0)
     except UserError as exc:
@@ -93,8 +101,12 @@ def main(argv: list[str] | None = None) -> int:
               "(run with -v for the traceback)", file=sys.stderr)
         return 70
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        _restore(previous)
+
+
+def _restore(previous: dict) -> None:
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)
 
 
 if __name__ == "__main__":  # pragma: no cover

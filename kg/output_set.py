@@ -153,6 +153,19 @@ def _adopt_old_outputs(out: Path, names: list[str], sync: bool) -> None:
                 _link_atomically(f"{SET_LINK}/{name}", out / name)
 
 
+def _drop_copied_set(out: Path) -> list[str]:
+    """An ``out/.kg-set`` that is a folder, not a link (an output folder copied with its links
+    followed, e.g. by ``shutil.copytree`` or ``cp -rL``), cannot be switched by a rename: the
+    output names beside it are plain copies, so it is removed and they are adopted instead."""
+    folder = out / SET_LINK
+    if not folder.is_dir() or folder.is_symlink():
+        return []
+    aside = out / f"{SET_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+    os.rename(folder, aside)
+    shutil.rmtree(aside, ignore_errors=True)
+    return [SET_LINK]
+
+
 def _flip(out: Path, new_set: Path, sync: bool) -> Path | None:
     """Point ``out/.kg-set`` at ``new_set`` in one rename; returns the set it pointed at before."""
     old = current_set(out)
@@ -177,6 +190,7 @@ def write_output_set(out: str | os.PathLike, files: Mapping[str, str | bytes], s
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     report = SetWrite(removed=remove_leftovers(out))
+    report.removed += _drop_copied_set(out)
     if not _symlinks_work(out):      # pragma: no cover - Windows without the privilege
         write_outputs({out / name: data for name, data in files.items()}, sync=sync)
         return report

@@ -279,7 +279,12 @@ def _resolve_occurrences(results, ents, facts, entities):
         if type_ == EVENT and len(who_labels) >= 2 and key[1]:
             # Named by what happened and who took part ("Ana Ruiz–Kenji Sato call"), not by a verb
             # ("met") or a fragment ("door talks"); the text's own words stay as altLabels.
-            label = f"{'–'.join(who_labels)} {key[1]}"
+            kind = key[1]
+            for medium in ("phone", "video"):
+                if kind == "call" and any(medium in f.lower() for f in forms):
+                    kind = f"{medium} call"     # the text said how: "spoke by phone", "video call"
+                    break
+            label = f"{'–'.join(who_labels)} {kind}"
         new_entities[uid] = ResolvedEntity(uid=uid, type=type_, label=label,
                                            alt_labels=set(forms) - {label},
                                            docs={s.rsplit("#", 1)[0] for s in sids})

@@ -118,7 +118,9 @@ def test_finished_build_after_an_interrupted_one(corpus, tmp_path):
     time.sleep(1.0)
     proc.send_signal(signal.SIGTERM)
     proc.communicate(timeout=120)
-    assert proc.returncode in (0, 128 + signal.SIGTERM)
+    # a SIGTERM that lands before kg has installed its handler (Python still starting) kills it
+    # outright: a stop at that instant must not get in the next build's way either
+    assert proc.returncode in (0, 128 + signal.SIGTERM, -signal.SIGTERM)
     done = subprocess.run([*KG, "build", str(small), "--out", str(out), "--workers", "1", "--no-validate"],
                           capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert done.returncode == 0, done.stderr

@@ -53,6 +53,19 @@ def test_plain_files_of_an_older_kg_are_adopted_keeping_their_bytes(tmp_path):
     assert len([p for p in out.iterdir() if p.name.startswith(".kg-set-")]) == 1
 
 
+def test_a_folder_copied_with_its_links_followed_builds_again(tmp_path):
+    import shutil
+    out = tmp_path / "out"
+    write_output_set(out, {"graph.ttl": "one", "report.md": "r1"})
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)                 # follows the links: .kg-set becomes a folder
+    assert (copy / SET_LINK).is_dir() and not (copy / SET_LINK).is_symlink()
+    done = write_output_set(copy, {"graph.ttl": "two", "report.md": "r2"})
+    assert read_set(copy, ("graph.ttl", "report.md")) == {"graph.ttl": b"two", "report.md": b"r2"}
+    assert (copy / SET_LINK).is_symlink() and SET_LINK in done.removed
+    assert read_set(out, ("graph.ttl", "report.md")) == {"graph.ttl": b"one", "report.md": b"r1"}
+
+
 def test_leftovers_of_a_killed_build_are_removed_and_named(tmp_path):
     out = tmp_path / "out"
     write_output_set(out, {"graph.ttl": "one"})

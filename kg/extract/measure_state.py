@@ -26,7 +26,7 @@ def status(anchor, gov) -> str | None:
     """
     table = {k: set(v) for k, v in _status_table().items()}
     node = anchor
-    for _ in range(8):      # "if it were to withdraw licences": a hypothesis states no status
+    for _ in range(8):      # "if it were to revoke permits": a hypothesis states no status
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in node.children):
             return None
         if node.head.i == node.i:
@@ -40,7 +40,7 @@ def status(anchor, gov) -> str | None:
         if node.head.i == node.i:
             break
         if node.dep_ in ("relcl",) and node.head.pos_ == "NOUN":
-            # "a proposal that would ban imports": the noun it describes.
+            # "a plan that would ban imports": the noun it describes.
             cue = _noun_cue(node.head, table)
             if cue:
                 return cue
@@ -99,7 +99,7 @@ _EFFECT_RE = re.compile(r"\b(?:with immediate effect|effective immediately|with 
 
 
 def date_role(ent) -> str | None:
-    """ "effective" for "from July 1", "put into force on April 17", "taking effect on", "as of";
+    """ "effective" for "from July 1", "put into force on May 3", "taking effect on", "as of";
     "end" for "until June 2026", "through", "expire on"; else None (an announcement date)."""
     doc = ent.doc
     before = " ".join(t.lower_ for t in doc[max(ent.sent.start, ent.start - 6):ent.start])

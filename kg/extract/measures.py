@@ -51,7 +51,7 @@ def goods_heads(anchor, gov) -> list:
         elif t.pos_ in ("NOUN", "PROPN"):
             roots.append(t)
             if base(t) in words("container_nouns") | {"good", "product", "item", "commodity"} and depth < 3:
-                # "two categories of steel goods", "a new product--digital audio recorders"
+                # "three categories of copper goods", "a new product--digital audio recorders"
                 for c in t.children:
                     if c.dep_ == "prep" and c.lower_ == "of":
                         for g in c.children:
@@ -68,7 +68,7 @@ def goods_heads(anchor, gov) -> list:
             if c.dep_ in ("nsubj", "nsubjpass"):
                 visit(c)
     node = anchor
-    for _ in range(6):      # "Other products to have their import duties removed include some chemicals, metals"
+    for _ in range(6):      # "Other goods to have their duties cut include some plastics, glass"
         if node.dep_ == "nsubj" and node.head.pos_ == "VERB" and verb_forms(node.head) & {"include", "cover"}:
             for c in node.head.children:
                 if c.dep_ == "dobj":
@@ -151,7 +151,7 @@ def _examples(t) -> list:
 
 def crosses_flow(t, anchor) -> bool:
     """Whether t hangs under trade words of both flows on its way up to the anchor ("a ban on exports
-    of petroleum and imports of apples": apples are not the export ban's)."""
+    of coal and imports of pears": pears are not the export ban's)."""
     flows = set()
     node = t
     for _ in range(12):
@@ -162,7 +162,7 @@ def crosses_flow(t, anchor) -> bool:
             flows.add(_direction(node))
     if len(flows) > 1:
         return True
-    # The words themselves, as parsers attach "and imports of apples" anywhere: the nearest trade
+    # The words themselves, as parsers attach "and imports of pears" anywhere: the nearest trade
     # word before t and the first one after the anchor.
     lo, hi = sorted((anchor.i, t.i))
     between = [w for w in t.doc[lo:hi] if w.lower_ in _TRADE_WORDS or base(w) in _TRADE_WORDS]
@@ -221,7 +221,7 @@ def _list_items(root) -> list:
         if skip or depth and t.lower_ == "except":
             continue
         if base(t) in _TRADE_WORDS:
-            break       # "exports of petroleum and imports of apples": another measure's scope
+            break       # "exports of coal and imports of pears": another measure's scope
         nxt = doc[i + 1] if i + 1 < end else None
         if t.dep_ == "ROOT" or t.dep_ in ("nsubj", "dobj", "nsubjpass", "attr") and t.head.pos_ in ("VERB", "AUX"):
             break       # the list is over: a clause of its own ("... and terbium hurt buyers")
@@ -239,7 +239,7 @@ def goods_name(t) -> str | None:
     if t.ent_type_ in ("GPE", "NORP", "ORG", "PERSON", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "QUANTITY", "ORDINAL"):
         return None
     if base(t) in words("generic_goods") or t.lower_ in words("generic_goods"):
-        # "lithium concentrate", "steel products": the modifier names the good.
+        # "cobalt concentrate", "steel products": the modifier names the good.
         mods = [c for c in t.lefts if c.dep_ == "compound" and c.pos_ == "NOUN" and c.i == t.i - 1]
         adj = [c for c in t.lefts if c.dep_ == "amod" and c.pos_ == "ADJ" and c.i == t.i - 1 and c.is_lower
                and c.lower_ not in words("generic_modifiers") and not c.ent_type_
@@ -256,7 +256,7 @@ def goods_name(t) -> str | None:
             break
         if c.dep_ == "compound" and c.pos_ == "PROPN" and not c.ent_type_ and (c.is_alpha or "-" in c.text):
             start = c.left_edge.i if all(x.pos_ in ("PROPN", "PUNCT", "NUM") for x in c.subtree) else c.i
-            # a product's own name: "Amphotericin-B injections"
+            # a product's own name: "Remdesivir-X vials"
         elif c.dep_ == "amod" and c.is_lower and c.tag_ == "VBN" and not any(True for _ in c.children) \
                 and c.i == start - 1 and c.lower_ not in words("generic_modifiers"):
             start = c.i     # "preserved fruits", "frozen fish" (not "independently produced films")
@@ -286,7 +286,7 @@ def _not_a_good(name: str) -> bool:
 # ----------------------------------------------------------------------- rates
 
 def rates(tokens) -> list[Decimal]:
-    """Ad valorem rates in percent among the tokens: "25 pct", "25 per cent", "between 28.16 and 33.57 percent";
+    """Ad valorem rates in percent among the tokens: "25 pct", "25 per cent", "between 12.4 and 19.8 percent";
     for "from 10% to 25%" only the new one; "94.7% of exports" (a share) and "percentage points" are not rates."""
     toks = sorted(tokens, key=lambda t: t.i)
     found: list[Decimal] = []
@@ -299,7 +299,7 @@ def rates(tokens) -> list[Decimal]:
         nxt = t.doc[t.i + 1]
         unit = _unit_end(t.doc, t.i + 1)
         if unit is None and nxt.lower_ in ("and", "to", "-", "–") and t.i + 2 < len(t.doc) and t.doc[t.i + 2].like_num:
-            unit = _unit_end(t.doc, t.i + 3)   # "between 28.16 and 33.57 percent"
+            unit = _unit_end(t.doc, t.i + 3)   # "between 12.4 and 19.8 percent"
             if unit is not None and nxt.lower_ == "to" and t.i > 0 and t.doc[t.i - 1].lower_ == "from":
                 continue
         if unit is None:

@@ -28,10 +28,18 @@ _NAME_JOINERS = {"of", "for"}
 
 
 @lru_cache(maxsize=1)
+def _rules() -> dict:
+    return json.loads((DATA_DIR / "name_rules.json").read_text(encoding="utf-8"))
+
+
 def generic_heads() -> frozenset[str]:
     """Words that name a kind of body, not one body, when they stand alone ("the Board", "MPs")."""
-    data = json.loads((DATA_DIR / "generic_bodies.json").read_text(encoding="utf-8"))
-    return frozenset(w.lower() for w in data["generic_heads"])
+    return frozenset(w.lower() for w in _rules()["generic_heads"])
+
+
+def _person_noun(doc, k: int) -> bool:
+    """An office head ("commissioner", "Director General") or a person's calling ("professor")."""
+    return is_head(doc[k]) or _two_word_head(doc, k) or doc[k].lower_ in _rules()["appositive_nouns"]
 
 
 def _name_like(words) -> bool:
@@ -53,7 +61,7 @@ def _title_after(doc, end: int) -> bool:
     lex = lexicon()
     for k in range(end + 1, min(len(doc), end + 8)):
         t = doc[k]
-        if (is_head(t) or _two_word_head(doc, k)) and (k + 1 >= len(doc) or doc[k + 1].lower_ in ("of", "for", "at", "to", ",", ".", "and")
+        if _person_noun(doc, k) and (k + 1 >= len(doc) or doc[k + 1].lower_ in ("of", "for", "at", "to", ",", ".", "and")
                            or doc[k + 1].is_punct):
             return True
         if not (t.lower_ in _DETS or t.is_lower and t.is_alpha or t.lower_ in lex.title_modifiers
@@ -179,15 +187,25 @@ def title_prefix_end(doc, start: int, end: int) -> int:
     return start
 
 
+def _squash(name: str) -> str:
+    """A body's name for matching: no case, spaces or hyphens ("Co-operation" = "Cooperation")."""
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+@lru_cache(maxsize=1)
+def known_forms() -> frozenset[str]:
+    return frozenset(_squash(f) for f in lexicon().org_forms)
+
+
 def known_body_then_person(par, start: int, end: int) -> int | None:
     """ "the Nordic Council of Ministers Lars Berg": a body's known name followed by a person's
     name; the token where the person's name begins, or None."""
     lex = lexicon()
     doc = par.doc
-    forms = {f for e in par.table.entities.values() if e.type == ORGANIZATION for f in e.forms}
+    forms = {_squash(f) for e in par.table.entities.values() if e.type == ORGANIZATION for f in e.forms}
     for k in range(end - 2, start, -1):
-        body = doc[start:k].text
-        if (body in lex.org_forms or body in forms) and _name_like(doc[k:end]):
+        body = _squash(doc[start:k].text)
+        if (body in known_forms() or body in forms) and _name_like(doc[k:end]):
             return k
     return None
 

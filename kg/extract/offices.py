@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from kg.extract.context import Paragraph
 from kg.extract.titles import announced, bodyish, context_country, entity_in, is_head, match_office, portfolio_word, shouting, split_body, title_run
+from kg.extract.names import generic_heads
 from kg.lexicon import Office, lexicon
 from kg.model import COUNTRY, OFFICIAL, ORGANIZATION, Literal
 
@@ -181,6 +182,13 @@ def _title_before(par: Paragraph, start: int, person: str) -> bool:
     body = country = None
     named_body = False
     if body_phrase is not None and len(body_phrase):
+        lead = body_phrase.start
+        prev = par.tok_ent.get(lead - 1) if lead - 1 >= sent_start else None
+        if prev and par.type_of(prev) == ORGANIZATION and len(body_phrase) == 1 and body_phrase[0].is_title \
+                and body_phrase[0].lower_ in generic_heads():
+            while lead - 1 >= sent_start and par.tok_ent.get(lead - 1) == prev:
+                lead -= 1       # "Central Reserve | Board chairman": a lone generic head goes on over the body before it
+            body_phrase, first = doc[lead:body_phrase.end], min(first, lead)
         _retract(par, body_phrase)
         if all(t.is_title or t.is_upper or t.lower_ in ("of", "and", "for") for t in body_phrase):
             from kg.extract.mentions import add_mention

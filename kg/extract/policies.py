@@ -147,7 +147,7 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
         if t.dep_ == "ROOT":
             break
     if gov is not None and gov.dep_ == "ccomp" and verb_forms(gov.head) & _GIVING:
-        # "India grants Switzerland improved market access", parsed as a clause of its own
+        # "Chile grants Norway improved market access", parsed as a clause of its own
         for c in gov.head.children:
             if c.dep_ == "nsubj" and _agent_of(par, c):
                 return _agent_of(par, c)
@@ -217,7 +217,7 @@ def _parties(par: Paragraph, anchor, gov) -> list[str]:
                if c.dep_ == "advcl" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)]
     for c in [*anchor.children, *purpose]:
         if c.dep_ in ("acl", "relcl", "advcl") and c.pos_ == "VERB":
-            # "a trade protocol to buy asbestos from Zimbabwe"
+            # "a trade protocol to buy copper from Zambia"
             for p in c.children:
                 if p.dep_ == "prep" and p.lower_ in ("from", "to", "with"):
                     for g in p.children:
@@ -274,7 +274,7 @@ def find_policies(par: Paragraph) -> None:
     for anchor, type_ in ordered:
         if type_ in (IMPORT_BAN, EXPORT_BAN):
             if bare_ban(anchor) and _state(table).get("ban_class"):
-                type_ = _state(table)["ban_class"]     # "the ban on lithium concentrates" in a story of export bans
+                type_ = _state(table)["ban_class"]     # "the ban on cobalt ore" in a story of export bans
             elif not bare_ban(anchor):
                 _state(table)["ban_class"] = type_
         gov = _governor(anchor) if anchor.pos_ != "VERB" else anchor
@@ -289,7 +289,7 @@ def find_policies(par: Paragraph) -> None:
             elif kind == COUNTRY and lid not in targets and not _excepted(t):
                 while t.head.i == t.i + 1 and t.dep_ == "compound" and t.ent_type_ and t.head.ent_type_ == t.ent_type_ \
                         and par.entity_at(t.head) in (None, lid):
-                    t = t.head      # "from the Russian Federation": the name's head word
+                    t = t.head      # "from the Slovak Republic": the name's head word
                 p = t.head
                 if (t.head.dep_ == "prep" or t.dep_ == "pobj") and t.head.lower_ in ("to", "against", "at", "from", "on"):
                     targets.append(lid)

@@ -4,7 +4,7 @@
 the goods its scope names (commodity terms or not), targets given as "the two countries" or
 "trade with X", rates ("25 pct"), the status the governing words give, and effective and end
 dates resolved against the article's date (or, when ingestion has none, the first full date
-the article states, as in a notice's "Dated: June 01, 2021").
+the article states, as in a notice's "Dated: March 09, 2022").
 """
 from __future__ import annotations
 
@@ -113,17 +113,17 @@ def more_targets(par: Paragraph, anchor, gov, scope) -> list[str]:
     out = [x for x in out if par.type_of(x) in (COUNTRY, ORGANIZATION)]
     for c in anchor.children:
         if c.dep_ in ("nsubj", "nsubjpass"):
-            # "The South African sanctions law ... prohibited imports": sanctions are aimed at the country named
+            # "The Ruritanian sanctions law ... prohibited imports": sanctions are aimed at the country named
             for x in c.subtree:
                 if base(x) in _PUNITIVE:
-                    near = [m for m in x.doc[max(c.left_edge.i, x.i - 3):x.i]]     # "South African sanctions law"
+                    near = [m for m in x.doc[max(c.left_edge.i, x.i - 3):x.i]]     # "Ruritanian sanctions law"
                     out.extend(par.entity_at(m) for m in near if par.type_of(par.entity_at(m)) == COUNTRY)
     for t in scope:
         if t.dep_ == "pobj" and base(t) in ("country", "nation") and t.head.lower_ in ("from", "against", "on") and any(
                 c.lower_ in ("two", "both", "three") for c in t.children):
             out.extend(st["last_targets"])
         if t.dep_ == "poss" and t.lower_ in ("its", "their") and base(t.head) in ("export", "import", "good", "product"):
-            lid = par.agent_at(t)       # "remove curbs on its exports"
+            lid = par.agent_at(t)       # "ease curbs on its exports"
             if par.type_of(lid) in (COUNTRY, ORGANIZATION):
                 out.append(lid)
         if t.dep_ == "pobj" and t.head.lower_ == "with" and base(t.head.head) in _TRADE_NOUNS:
@@ -163,7 +163,7 @@ def attributes(par: Paragraph, pid: str, type_: str, anchor, gov, scope, date_to
 
 
 def dates_of_previous(par: Paragraph, sentence_pids: dict) -> None:
-    """ "The amendment will be ... put into force on April 17": a sentence that names no measure
+    """ "The amendment will be ... put into force on May 3": a sentence that names no measure
     but gives when one takes effect or ends speaks of the measures of the sentence before."""
     st = state(par.table)
     last: list[str] = []
@@ -185,7 +185,7 @@ def dates_of_previous(par: Paragraph, sentence_pids: dict) -> None:
         ev = par.evidence(sent[0])
         root = sent.root
         if root.pos_ == "VERB" and verb_forms(root) & _COVER_VERBS:
-            # "This covered imports of dairy products, peanuts, cotton and sugar."
+            # "This covered imports of wool, honey and tin."
             measures = [pid for pid in last if par.table.entities[pid].type != TRADE_AGREEMENT]
             for g in open_goods(par, root, root, []) if measures else []:
                 for pid in measures:
@@ -253,7 +253,7 @@ def note_subject_country(par: Paragraph) -> None:
     for t in par.doc:
         if t.dep_ not in ("nsubj", "nsubjpass"):
             continue
-        # "Japan decided", "The Kazakh government made a decision"
+        # "Japan decided", "The Uzbek government made a decision"
         for x in [t] + ([c for c in t.children if c.dep_ in ("compound", "amod", "poss")]
                         if base(t) in ("government", "cabinet", "ministry", "authority", "administration") else []):
             lid = par.entity_at(x)

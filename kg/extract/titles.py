@@ -2,7 +2,7 @@
 
 A title is [modifiers] [portfolio words] HEAD [for|of portfolio words], with HEAD one of the
 office head nouns of ``offices.json`` ("minister", "commissioner", "ambassador", "vice-chairman",
-"spokesman", "counsellor"...): "External Trade Commissioner", "energy and mines minister",
+"spokesman", "counsellor"...): "External Trade Commissioner", "fisheries and oceans minister",
 "secretary for trade and industry", "subcommittee chairman". The table of full titles still
 decides which offices lead a state and which belong to one country ("Treasury Secretary").
 These functions read tokens only (text, case, part of speech), never the model.

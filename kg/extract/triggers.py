@@ -8,7 +8,7 @@ so the more specific come first):
 - ``verbs`` with ``verb_objects``: a verb whose object is one of them ("halted exports",
   "imports were banned");
 - ``bare_verbs``: verbs that are the measure on their own ("sanctioned 130 vessels");
-- ``goods_heads``: a head whose complement names goods ("a ban on mobile phones").
+- ``goods_heads``: a head whose complement names goods ("a ban on laptops").
 A new kind of measure is a new entry in that table and a class in the ontology.
 """
 from __future__ import annotations
@@ -96,14 +96,14 @@ def _prep_object(token, objects) -> bool:
         for g in c.children:
             if g.dep_ == "pobj" and any(x.lower_ in objects or base(x) in objects for x in [g, *(
                     y for y in g.children if y.dep_ in ("compound", "nmod") and y.i < g.i)]):
-                return True     # "ban on imports", "ban on trade and economic activity"
+                return True     # "ban on imports", "ban on trade and investment"
     # "a ban to import apples", "the decision to halt exports"
     return any(c.dep_ in ("acl", "relcl", "xcomp") and c.pos_ in ("VERB", "NOUN") and verb_forms(c) & objects
                for c in token.children)
 
 
 def _prep_goods(token) -> bool:
-    """ "a ban on mobile phones": the complement is goods, not trade, travel or a country."""
+    """ "a ban on laptops": the complement is goods, not trade, travel or a country."""
     for c in _preps(token):
         if c.lower_ != "on":
             continue
@@ -114,7 +114,7 @@ def _prep_goods(token) -> bool:
 
 
 def bare_ban(token) -> bool:
-    """ "a ban on lithium concentrates": a ban that says neither imports nor exports (its class then
+    """ "a ban on cobalt ore": a ban that says neither imports nor exports (its class then
     follows the article's other bans)."""
     table = _table()
     if token.pos_ not in ("NOUN", "PROPN"):
