@@ -230,20 +230,20 @@ SENTENCES = [
     ("Ghana harvested more maize in March.",
      None, None, set(), set(), set(), None),
     # a quota stated in a unit that names its good
-    ("Nigeria produced less than its 1.5 mln bpd quota, the minister said.",
-     "Quota", "Nigeria", set(), {"crude oil"}, set(), None),
-    ("Nigeria produced less than 1.5 mln bpd, the minister said.",
+    ("Angola agreed to cut output to a 1.5 mln bpd quota.",
+     "Quota", "Angola", set(), {"crude oil"}, set(), None),
+    ("Angola agreed to cut output to 1.5 mln bpd.",
      None, None, set(), set(), set(), None),
     ("Egypt set a 900,000 bales quota for the season.",
      "Quota", "Egypt", set(), {"cotton"}, set(), "InForce"),
     ("Egypt sold 900,000 bales for the season.",
      None, None, set(), set(), set(), None),
-    # a ban on generic "foreign purchases" takes the "X imports" of its sentence
-    ("Korea will open the door to wheat imports by partially lifting the ban on foreign purchases.",
-     "ImportBan", "South Korea", set(), {"wheat"}, set(), "Lifted"),
-    ("Officials asked Korea to open the door to wheat imports by lifting its ban on foreign purchases.",
+    # a ban on generic "purchases from abroad" takes the "X imports" of its sentence
+    ("Korea will welcome wheat imports by easing its ban on purchases from abroad.",
      "ImportBan", "South Korea", set(), {"wheat"}, set(), None),
-    ("Korea will open the door to wheat imports by partially lifting the cap on bank fees.",
+    ("Officials urged Korea to welcome wheat imports by relaxing its ban on purchases from abroad.",
+     "ImportBan", "South Korea", set(), {"wheat"}, set(), None),
+    ("Korea will welcome wheat imports by easing its cap on bank fees.",
      None, None, set(), set(), set(), None),
     # generic modifiers fall off the good; a lone adjective or "non-X" is no good
     ("Peru banned imports of surplus rice.",
@@ -316,8 +316,8 @@ def test_sentence(nlp, case):
 
 @pytest.mark.model
 def test_bare_head_noun_is_the_fuller_good_and_no_lone_adjectives(nlp):
-    pols = _facts(nlp, "Korea kept quotas on frozen pork and apple juice. The quota on juice will be cut.")
-    assert {g for p in pols.values() for g in p["appliesTo"]} == {"frozen pork", "apple juice"}
+    pols = _facts(nlp, "Korea kept quotas on frozen pork and cotton yarn. The quota on yarn will be cut.")
+    assert {g for p in pols.values() for g in p["appliesTo"]} == {"frozen pork", "cotton yarn"}
     pols = _facts(nlp, "Chile raised tariffs on flat-rolled steel. Chile also raised tariffs on steel.")
     assert {g for p in pols.values() for g in p["appliesTo"]} == {"flat-rolled steel", "steel"}    # a known good
     pols = _facts(nlp, "Peru imposed tariffs on non-petroleum imports and on electronic goods.")

@@ -1,7 +1,8 @@
-"""Goods a measure names only indirectly: by the unit its quantity is stated in ("a 1.2 mln bpd quota"
-→ crude oil), by the goods "X imports" of its sentence when its own object is generic ("lifting the ban
-on foreign purchases"), or by a bare head noun that an earlier, fuller goods phrase of the article
-explains ("the quota on juice" after "orange juice"). The units are data (kg/data/goods_units.json)."""
+"""Goods a measure names only indirectly: by the unit its quantity is stated in ("a 2 mln barrels a day
+quota" → crude oil), by the goods "X imports" of its sentence when its own object is generic ("welcome
+wheat imports by easing its ban on purchases from abroad"), or by a bare head noun that an earlier,
+fuller goods phrase of the article explains ("the quota on yarn" after "cotton yarn").
+The units are data (kg/data/goods_units.json)."""
 from __future__ import annotations
 
 import json
@@ -23,7 +24,7 @@ def _units() -> dict[str, str]:
 
 
 def unit_good(doc, lo: int, hi: int) -> str | None:
-    """The good a unit of quantity among doc[lo:hi] names ("mln bpd", "barrels a day", "bales")."""
+    """The good a unit of quantity among doc[lo:hi] names ("barrels a day", "bales")."""
     units = _units()
     for i in range(lo, hi):
         for n in (3, 2, 1):
@@ -64,7 +65,7 @@ def implied_goods(par: Paragraph, anchor, type_: str, ev) -> list[str]:
         for c in cands:
             lid = par.entity_at(c)
             concept = lexicon().commodities.get(c.lower_)
-            if lid is None and concept and c.i == t.i - 1:       # "rice imports" with "rice" taken for a verb
+            if lid is None and concept and c.i == t.i - 1:       # "X imports" with X, a known good, taken for a verb
                 start = par.offset + c.idx
                 lid = par.table.add(COMMODITY, concept, c.text, (start, start + len(c.text)), key=concept)
             if par.type_of(lid) == COMMODITY and lid not in out:
@@ -73,8 +74,8 @@ def implied_goods(par: Paragraph, anchor, type_: str, ev) -> list[str]:
 
 
 def fuller(par: Paragraph, lid: str) -> str:
-    """A one-word good the goods table does not know ("juice") stands for the article's one fuller goods
-    phrase ending in it ("orange juice"); a known good ("steel") stays itself."""
+    """A one-word good the goods table does not know ("yarn") stands for the article's one fuller goods
+    phrase ending in it ("cotton yarn"); a known good ("steel") stays itself."""
     ent = par.table.entities[lid]
     if " " in ent.name or ent.name.lower() in lexicon().commodities:
         return lid

@@ -181,7 +181,7 @@ def _imposer(par: Paragraph, anchor, gov) -> str | None:
                     lid = _agent_of(par, c)
                     if lid:
                         return lid
-    outer = _means_of(gov)      # "Japan will open its market by lifting the ban": who opens it
+    outer = _means_of(gov)      # "Korea will welcome X by easing its ban": who welcomes it
     return _imposer(par, outer, outer) if outer is not None else None
 
 

@@ -53,7 +53,7 @@ def reachable(t, anchor, gov) -> bool:
 
 
 def means_of(gov):
-    """The clause a "by lifting ..." phrase is the means of (through subjectless purpose clauses), or None."""
+    """The clause a "by easing ..." phrase is the means of (through subjectless purpose clauses), or None."""
     if gov is None or gov.dep_ != "pcomp" or gov.head.lower_ != "by":
         return None
     verb = gov.head.head
