@@ -158,7 +158,7 @@ def org_phrases(par: Paragraph) -> None:
 
 
 def _hyphen_inside(doc, j: int, i: int) -> bool:
-    """ "Export-Import Bank": a hyphen written without spaces between two capitalised words."""
+    """ "Trans-Pacific Fund": a hyphen written without spaces between two capitalised words."""
     return j > i and doc[j].text in ("-", "–") and not doc[j].whitespace_ and not doc[j - 1].whitespace_ \
         and j + 1 < len(doc) and doc[j + 1].is_title
 

@@ -125,7 +125,7 @@ def extend_body(doc, start: int, end: int) -> tuple[int, int]:
     "the Inter- | Pacific Fund", "Trans | - | Pacific Forum"."""
     n = len(doc)
     lex = lexicon()
-    # left: words joined by a hyphen without spaces ("Export-Import Bank" cut to "Import Bank")
+    # left: words joined by a hyphen without spaces ("Trans-Pacific Fund" cut to "Pacific Fund")
     while start >= 2 and doc[start - 1].text in ("-", "–") and not doc[start - 1].whitespace_ \
             and not doc[start - 2].whitespace_ and doc[start - 2].is_title:
         start -= 2

@@ -350,7 +350,7 @@ def _apposition_after(par: Paragraph, end: int, person: str) -> bool:
     if body is not None and par.type_of(body) == COUNTRY and e < stop and doc[e].lower_ in ("of", "at"):
         staff_of = entity_in(par, e, stop)
         if staff_of and par.type_of(staff_of) == ORGANIZATION:
-            body = staff_of     # "the Taiwan manager of Acme Bank": the bank's post for Taiwan, no state's
+            body = staff_of     # "the Estonia manager of Acme Bank": the bank's post for Estonia, no state's
     if body is None and e < stop and doc[e].lower_ in ("of", "for", "at", "to"):
         body = _country_after_of(par, e, stop) or entity_in(par, e, stop)
         if body is None and doc[e].lower_ in ("of", "for", "at"):
