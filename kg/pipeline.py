@@ -123,7 +123,7 @@ def extract_corpus(options: BuildOptions, stats: BuildStats) -> list[ArticleResu
 
     engine = make_engine(options.workers, options.model, options.batch_size, options.dask)
     if hasattr(engine, "warm"):
-        engine.warm(_expected_misses(files, cache, options.max_bytes))
+        engine.warm(_expected_misses(files, cache, options.max_bytes, total))
     per_task = articles_per_task(total, getattr(engine, "slots", 1),
                                  upper=32 if options.workers <= 1 and not options.dask else 8)
 
@@ -149,16 +149,18 @@ def extract_corpus(options: BuildOptions, stats: BuildStats) -> list[ArticleResu
     return results
 
 
-def _expected_misses(files: list, cache, max_bytes: int) -> int:
-    """How many articles the cache will not have (a quick look at the files' bytes)."""
+def _expected_misses(files: list, cache, max_bytes: int, total: int) -> int:
+    """How many of the ``total`` articles the cache will not have (a quick look at the files' bytes).
+
+    A records file holds many articles: without a cache every one of them is a miss."""
     if cache is None or not cache.folder.is_dir():
-        return len(files)
+        return total
     from kg.ingest import raw_sha256
 
     missing = 0
     for source in files:
         if source.kind in ("jsonl", "csv"):
-            return estimated_count(files)     # records are looked up one by one as they are read
+            return total                      # records are looked up one by one as they are read
         sha = raw_sha256(source, max_bytes)
         if sha is not None and not cache.has(source.doc_id, sha):
             missing += 1

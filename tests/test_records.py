@@ -246,3 +246,18 @@ def test_a_record_over_the_size_limit_is_skipped_and_the_next_read(tmp_path):
     items = read(path, max_bytes=2000)
     assert [(i.path, i.kind) for i in items if isinstance(i, Skip)] == [(f"{path}:2", "too large")]
     assert [i.doc_id for i in items if isinstance(i, Document)] == ["a", "c"]
+
+
+def test_a_records_file_without_a_cache_warms_a_worker_per_share_of_its_records(tmp_path):
+    """One .jsonl holds many articles: with --no-cache (or a new cache) every record is a miss,
+    so a two-worker build starts both workers, not one for the one file."""
+    from kg.ingest import estimated_count, expand_inputs
+    from kg.pipeline import _expected_misses
+
+    path = tmp_path / "news.jsonl"
+    path.write_text("".join(json.dumps({"id": f"r{i}", "text": "Chile raised tariffs on steel."}) + "\n"
+                            for i in range(40)), encoding="utf-8")
+    files, _ = expand_inputs([path])
+    total = estimated_count(files)
+    assert total == 40
+    assert _expected_misses(files, None, 1 << 20, total) == 40
