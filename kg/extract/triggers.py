@@ -30,6 +30,22 @@ def _table() -> dict:
     return lexicon().triggers["policy"]
 
 
+_ENDINGS: list = []     # [(nouns, {last word: [multi-word nouns ending in it]})], one entry a class
+
+
+def _ending_in(nouns, word: str) -> list:
+    """The multi-word ``nouns`` whose last word is ``word`` (indexed once: this runs for every token)."""
+    for seen, index in _ENDINGS:
+        if seen is nouns:
+            return index.get(word, [])
+    index: dict = {}
+    for n in nouns:
+        if " " in n:
+            index.setdefault(n.rsplit(" ", 1)[1], []).append(n)
+    _ENDINGS.append((nouns, index))
+    return index.get(word, [])
+
+
 def policy_class(token) -> str | None:
     """The policy class a token triggers, or None."""
     table = _table()
@@ -42,7 +58,7 @@ def policy_class(token) -> str | None:
         phrase = f"{words} {b}".strip()      # "duty - free import" → "duty-free import"
         for cls, spec in table.items():
             nouns = spec.get("nouns", ())
-            if b in nouns or any(phrase.endswith(" " + n) or phrase == n for n in nouns if " " in n):
+            if b in nouns or any(phrase.endswith(" " + n) or phrase == n for n in _ending_in(nouns, b)):
                 if cls == "Tariff" and b in _WEAK_TARIFF and not _tariff_context(token):
                     continue
                 return cls
