@@ -13,26 +13,10 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import lru_cache
 
+from kg.unionfind import UnionFind as _Union
 from kg.model import Literal, ResolvedEntity, ResolvedFact, TRADE_AGREEMENT
 
 _MAX_GOODS_IN_LABEL = 3
-
-
-class _Union:
-    def __init__(self):
-        self.parent: dict = {}
-
-    def find(self, x):
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a, b):
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
 
 
 def group_policies(mentions: dict[str, tuple]) -> dict[str, tuple]:

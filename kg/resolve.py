@@ -21,6 +21,7 @@ from typing import Iterable
 
 from kg.lexicon import lexicon
 from kg.resolve_names import drop_stray_names, join_organizations, join_people
+from kg.unionfind import UnionFind as _Union
 from kg.model import (COMMODITY, COUNTRY, EVENT, OFFICIAL, ORGANIZATION, PERSON,
                       POLICY_TYPES, ArticleResult, Corpus, Literal, ResolvedEntity, ResolvedFact)
 from kg.policy_identity import group_policies, latest_state, unique_labels
@@ -38,23 +39,6 @@ def _norm(name: str) -> str:
 def _best_label(forms: Counter, prefer_tokens: bool = True) -> str:
     """The fullest name: most words, then most frequent, then alphabetical."""
     return sorted(forms, key=lambda f: (-len(f.split()) if prefer_tokens else 0, -forms[f], -len(f), f))[0]
-
-
-class _Union:
-    def __init__(self):
-        self.parent: dict = {}
-
-    def find(self, x):
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a, b):
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
 
 
 def resolve(results: Iterable[ArticleResult]) -> Corpus:
