@@ -149,10 +149,12 @@ def extract_corpus(options: BuildOptions, stats: BuildStats) -> list[ArticleResu
     return results
 
 
-def _expected_misses(files: list, cache, max_bytes: int, total: int) -> int:
-    """How many of the ``total`` articles the cache will not have (a quick look at the files' bytes).
-
-    A records file holds many articles: without a cache every one of them is a miss."""
+def _expected_misses(files: list, cache, max_bytes: int, total: int | None = None) -> int:
+    """How many of the ``total`` articles (counted here if not given) the cache will not have
+    (a quick look at the files' bytes). A records file holds many articles: without a cache
+    every one of them is a miss."""
+    if total is None:
+        total = estimated_count(files)
     if cache is None or not cache.folder.is_dir():
         return total
     from kg.ingest import raw_sha256
