@@ -53,16 +53,7 @@ def _stage(path: Path, data: str | bytes, sync: bool, temps: list[Path]) -> Path
         else:  # pragma: no cover
             raise FileExistsError(f"no free temporary name beside {path}")
         with os.fdopen(fd, "wb") as fh:
-            if isinstance(data, str):
-                # Encode in slices: a large output is never held twice (as str and as bytes).
-                step = 1 << 20
-                for start in range(0, len(data), step):
-                    fh.write(data[start:start + step].encode("utf-8"))
-            else:
-                fh.write(data)
-            fh.flush()
-            if sync:
-                os.fsync(fh.fileno())
+            write_data(fh, data, sync)
         _keep_mode(path, tmp)
     except BaseException:
         if tmp is not None:
@@ -193,3 +184,17 @@ def leftover_temp_files(folder: str | os.PathLike) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if p.name.startswith(".") and p.name.endswith(TEMP_SUFFIX))
+
+
+def write_data(fh, data: str | bytes, sync: bool) -> None:
+    """Write ``data`` to the open binary file ``fh`` (a str as UTF-8, encoded in slices so a large
+    output is never held twice, as str and as bytes), flushed, and synced to disk if ``sync``."""
+    if isinstance(data, str):
+        step = 1 << 20
+        for start in range(0, len(data), step):
+            fh.write(data[start:start + step].encode("utf-8"))
+    else:
+        fh.write(data)
+    fh.flush()
+    if sync:
+        os.fsync(fh.fileno())

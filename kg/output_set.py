@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from kg.io import TEMP_SUFFIX, _sync_dir, _unlink, signals_held, write_outputs
+from kg.io import TEMP_SUFFIX, _sync_dir, _unlink, signals_held, write_data, write_outputs
 
 SET_LINK = ".kg-set"            # OUT/.kg-set -> .kg-set-<pid>-<token>: the current output set
 SET_PREFIX = ".kg-set-"
@@ -87,15 +87,7 @@ def remove_leftovers(out: str | os.PathLike) -> list[str]:
 def _write_file(path: Path, data: str | bytes, sync: bool) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as fh:
-        if isinstance(data, str):
-            step = 1 << 20
-            for start in range(0, len(data), step):
-                fh.write(data[start:start + step].encode("utf-8"))
-        else:
-            fh.write(data)
-        fh.flush()
-        if sync:
-            os.fsync(fh.fileno())
+        write_data(fh, data, sync)
 
 
 def _link_atomically(target: str, link: Path) -> None:
